@@ -1,0 +1,96 @@
+// swift-tools-version:6.1
+import PackageDescription
+import Foundation
+
+// One strictness block for every target (design.md §8): Swift 6 mode with complete
+// concurrency checking comes from the tools version; these add the upcoming features.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+// Developers working on one module in parallel can build only its tests:
+// SENTINEL_TEST_TARGETS=FeaturesTests,LearningTests swift test --scratch-path .build-features
+// Unset (CI, `make test`), every test target is part of the package.
+let onlyTests: Set<String>? = ProcessInfo.processInfo.environment["SENTINEL_TEST_TARGETS"]
+    .map { Set($0.split(separator: ",").map(String.init)) }
+
+func testTarget(_ name: String, _ deps: [Target.Dependency], resources: [Resource]? = nil) -> Target? {
+    if let onlyTests, !onlyTests.contains(name) { return nil }
+    return .testTarget(name: name, dependencies: deps, resources: resources, swiftSettings: strict)
+}
+
+var targets: [Target] = [
+    // C bridges: one module map and header each, one or two named importers.
+    .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+    .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                   providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                   providers: [.apt(["libssl-dev"])]),
+
+    .target(name: "Domain", swiftSettings: strict),
+    .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
+    .target(name: "HTTPServer", dependencies: [
+        .target(name: "CLinux", condition: .when(platforms: [.linux])),
+        .product(name: "Logging", package: "swift-log"),
+    ], swiftSettings: strict),
+    .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: strict),
+    .target(name: "Storage", dependencies: [
+        "Domain", .product(name: "GRDB", package: "GRDB.swift"),
+    ], swiftSettings: strict),
+    .target(name: "MarketData", dependencies: ["Domain", "HTTPClient",
+        .product(name: "Logging", package: "swift-log")],
+        resources: [.copy("Resources/btc-usd-5m.csv"), .copy("Resources/eth-usd-5m.csv")],
+        swiftSettings: strict),
+    .target(name: "Features", dependencies: ["Domain"], swiftSettings: strict),
+    .target(name: "Learning", dependencies: ["Domain", "Hashing"], swiftSettings: strict),
+    .target(name: "Pipelines", dependencies: ["Domain", "Features", "Learning", "Hashing",
+        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+    .target(name: "Jobs", dependencies: ["Domain", "Pipelines",
+        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+    .target(name: "API", dependencies: ["Domain", "HTTPServer", "Jobs", "Pipelines", "Hashing",
+        .product(name: "Logging", package: "swift-log")],
+        resources: [.copy("Resources/openapi.yaml")], swiftSettings: strict),
+    .target(name: "SentinelTesting", dependencies: ["Domain", "HTTPServer", "Storage", "API",
+        "MarketData"], swiftSettings: strict),
+    .executableTarget(name: "sentinel", dependencies: [
+        "Domain", "HTTPServer", "HTTPClient", "Storage", "MarketData", "Features", "Learning",
+        "Pipelines", "Jobs", "API", "Hashing",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+    ], swiftSettings: strict),
+]
+
+targets += [
+    testTarget("DomainTests", ["Domain"]),
+    testTarget("HashingTests", ["Hashing"]),
+    testTarget("HTTPServerTests", ["HTTPServer", "SentinelTesting"]),
+    testTarget("HTTPClientTests", ["HTTPClient", "SentinelTesting"]),
+    testTarget("StorageTests", ["Storage", "Domain", "SentinelTesting"]),
+    testTarget("MarketDataTests", ["MarketData", "SentinelTesting"], resources: [.copy("Fixtures")]),
+    testTarget("FeaturesTests", ["Features"], resources: [.copy("Fixtures")]),
+    testTarget("LearningTests", ["Learning"], resources: [.copy("Fixtures")]),
+    testTarget("PipelinesTests", ["Pipelines", "Storage", "MarketData", "SentinelTesting"]),
+    testTarget("JobsTests", ["Jobs", "Storage", "SentinelTesting"]),
+    testTarget("APITests", ["API", "SentinelTesting",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "OpenAPIKit", package: "OpenAPIKit")]),
+    testTarget("SentinelTests", ["SentinelTesting", .product(name: "Yams", package: "Yams")]),
+].compactMap { $0 }
+
+let package = Package(
+    name: "Sentinel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sentinel", targets: ["sentinel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
+    ],
+    targets: targets
+)

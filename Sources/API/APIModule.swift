@@ -1,0 +1,2 @@
+/// The `API` module. See README.md for its place in the layering.
+enum APIModule {}

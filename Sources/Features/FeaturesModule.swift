@@ -1,0 +1,2 @@
+/// The `Features` module. See README.md for its place in the layering.
+enum FeaturesModule {}

@@ -1,0 +1,2 @@
+/// The `HTTPClient` module. See README.md for its place in the layering.
+enum HTTPClientModule {}

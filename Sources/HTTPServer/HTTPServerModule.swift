@@ -1,0 +1,2 @@
+/// The `HTTPServer` module. See README.md for its place in the layering.
+enum HTTPServerModule {}

@@ -1,0 +1,2 @@
+/// The `Hashing` module. See README.md for its place in the layering.
+enum HashingModule {}

@@ -1,0 +1,2 @@
+/// The `Jobs` module. See README.md for its place in the layering.
+enum JobsModule {}

@@ -1,0 +1,2 @@
+/// The `MarketData` module. See README.md for its place in the layering.
+enum MarketDataModule {}

@@ -1,0 +1,2 @@
+/// The `Pipelines` module. See README.md for its place in the layering.
+enum PipelinesModule {}

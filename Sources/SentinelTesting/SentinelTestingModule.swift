@@ -1,0 +1,2 @@
+/// The `SentinelTesting` module. See README.md for its place in the layering.
+enum SentinelTestingModule {}

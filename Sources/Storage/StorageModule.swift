@@ -1,0 +1,2 @@
+/// The `Storage` module. See README.md for its place in the layering.
+enum StorageModule {}
