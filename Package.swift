@@ -45,7 +45,8 @@ var targets: [Target] = [
         swiftSettings: strict),
     .target(name: "Features", dependencies: ["Domain"], swiftSettings: strict),
     .target(name: "Learning", dependencies: ["Domain", "Hashing"], swiftSettings: strict),
-    .target(name: "Pipelines", dependencies: ["Domain", "Features", "Learning", "Hashing",
+    .target(name: "Statistics", swiftSettings: strict),
+    .target(name: "Pipelines", dependencies: ["Domain", "Features", "Learning", "Statistics", "Hashing",
         .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     .target(name: "Jobs", dependencies: ["Domain", "Pipelines",
         .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
@@ -60,6 +61,12 @@ var targets: [Target] = [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
+
+    // Benchmarks are executables that print their figures (see Benchmarks/README.md).
+    .executableTarget(name: "FeaturesBenchmark", dependencies: ["Features", "Domain"],
+                      path: "Benchmarks/FeaturesBenchmark", swiftSettings: strict),
+    .executableTarget(name: "LearningBenchmark", dependencies: ["Learning", "Domain"],
+                      path: "Benchmarks/LearningBenchmark", swiftSettings: strict),
 ]
 
 targets += [
@@ -71,6 +78,7 @@ targets += [
     testTarget("MarketDataTests", ["MarketData", "SentinelTesting"], resources: [.copy("Fixtures")]),
     testTarget("FeaturesTests", ["Features"], resources: [.copy("Fixtures")]),
     testTarget("LearningTests", ["Learning"], resources: [.copy("Fixtures")]),
+    testTarget("StatisticsTests", ["Statistics"], resources: [.copy("Fixtures")]),
     testTarget("PipelinesTests", ["Pipelines", "Storage", "MarketData", "SentinelTesting"]),
     testTarget("JobsTests", ["Jobs", "Storage", "SentinelTesting"]),
     testTarget("APITests", ["API", "SentinelTesting",

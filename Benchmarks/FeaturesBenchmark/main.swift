@@ -1,0 +1,1 @@
+print("features benchmark: not yet written")
