@@ -72,9 +72,9 @@ var targets: [Target] = [
 targets += [
     testTarget("DomainTests", ["Domain"]),
     testTarget("HashingTests", ["Hashing"]),
-    testTarget("HTTPServerTests", ["HTTPServer", "SentinelTesting"]),
+    testTarget("HTTPServerTests", ["HTTPServer"]),
     testTarget("HTTPClientTests", ["HTTPClient", "SentinelTesting"]),
-    testTarget("StorageTests", ["Storage", "Domain", "SentinelTesting"]),
+    testTarget("StorageTests", ["Storage", "Domain"]),
     testTarget("MarketDataTests", ["MarketData", "SentinelTesting"], resources: [.copy("Fixtures")]),
     testTarget("FeaturesTests", ["Features"], resources: [.copy("Fixtures")]),
     testTarget("LearningTests", ["Learning"], resources: [.copy("Fixtures")]),
@@ -87,12 +87,28 @@ targets += [
     testTarget("SentinelTests", ["SentinelTesting", .product(name: "Yams", package: "Yams")]),
 ].compactMap { $0 }
 
+// With SENTINEL_TEST_TARGETS set, keep only what those tests need, so one module's work in
+// progress never breaks the build of another's.
+if onlyTests != nil {
+    let byName = Dictionary(uniqueKeysWithValues: targets.map { ($0.name, $0) })
+    var needed = Set<String>()
+    var stack = targets.filter { $0.type == .test }.map(\.name)
+    while let name = stack.popLast() {
+        guard needed.insert(name).inserted, let t = byName[name] else { continue }
+        for d in t.dependencies {
+            switch d {
+            case .targetItem(let n, _), .byNameItem(let n, _): stack.append(n)
+            default: break
+            }
+        }
+    }
+    targets = targets.filter { needed.contains($0.name) }
+}
+
 let package = Package(
     name: "Sentinel",
     platforms: [.macOS(.v15)],
-    products: [
-        .executable(name: "sentinel", targets: ["sentinel"]),
-    ],
+    products: onlyTests == nil ? [.executable(name: "sentinel", targets: ["sentinel"])] : [],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

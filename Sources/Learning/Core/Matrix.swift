@@ -22,7 +22,7 @@ public struct Matrix: Sendable, Hashable, Codable {
         self.init(rows: rowArrays.count, columns: c, values: rowArrays.flatMap { $0 })
     }
 
-    @inlinable public subscript(r: Int, c: Int) -> Double {
+    public subscript(r: Int, c: Int) -> Double {
         get { values[r * columns + c] }
         set { values[r * columns + c] = newValue }
     }

@@ -1,2 +1,0 @@
-/// The `HTTPServer` module. See README.md for its place in the layering.
-enum HTTPServerModule {}

@@ -1,2 +1,0 @@
-/// The `Hashing` module. See README.md for its place in the layering.
-enum HashingModule {}
