@@ -6,5 +6,12 @@
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <pthread.h>
 #include <netinet/tcp.h>
+
+// glibc declares these only under _GNU_SOURCE, which the Glibc module is built without;
+// the prototypes below match glibc's exactly.
+extern int accept4(int fd, struct sockaddr *addr, socklen_t *addr_len, int flags);
+extern int pthread_setname_np(pthread_t thread, const char *name);
 #endif

@@ -74,6 +74,8 @@ public protocol MarketSource: Sendable {
     func bars(of asset: AssetID, since: Timestamp) async throws -> [Bar]
     /// How far back this source can give 5-minute bars from now (nil: unlimited).
     var historyLimit: Milliseconds? { get }
+    /// Calls, budget, errors and circuit state for `/v1/sources` (a default reports the name only).
+    var status: MarketSourceStatus { get }
 }
 
 /// What a market source can fail with, with the context needed to act on it.

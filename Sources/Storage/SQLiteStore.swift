@@ -1,5 +1,5 @@
 import Foundation
-public import Domain
+import Domain
 import GRDB
 
 /// Sentinel's embedded store: one SQLite file through a GRDB `DatabasePool`, implementing
@@ -98,7 +98,7 @@ public final class SQLiteStore: Sendable {
     /// Copies the WAL into the database file and truncates it (at shutdown, and for backups).
     public func checkpoint() throws {
         do {
-            try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         } catch {
             throw StoreError(error)
         }
@@ -146,10 +146,9 @@ public final class SQLiteStore: Sendable {
 
     /// `EXPLAIN QUERY PLAN` details for a statement, so tests can prove list queries are
     /// index range scans.
-    public func queryPlan(_ sql: String, arguments: [String]) throws -> [String] {
+    func queryPlan(_ sql: String, arguments: StatementArguments) throws -> [String] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
-            return rows.map { $0["detail"] as String? ?? "" }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
         }
     }
 }

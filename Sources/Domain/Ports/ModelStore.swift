@@ -38,6 +38,7 @@ public protocol ModelStore: Sendable {
     /// Changes of production newest first, for one asset or all (cursor: time and id).
     func history(asset: AssetID?, query: PageQuery) throws -> Page<ProductionChange>
     /// Drops the artifact bytes of all but the newest `keepPerAsset` versions per asset,
-    /// never those of production or challenger versions. Returns how many were dropped.
+    /// never those of production or challenger versions, nor of the version the asset's latest
+    /// change of production replaced (the rollback target). Returns how many were dropped.
     func pruneArtifacts(keepPerAsset: Int) throws -> Int
 }

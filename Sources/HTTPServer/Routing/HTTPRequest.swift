@@ -47,7 +47,7 @@ enum RequestTarget {
     /// Splits an origin-form or absolute-form target into path and query.
     static func split(_ target: String) -> (path: Substring, query: Substring) {
         var rest = Substring(target)
-        if !rest.hasPrefix("/"), let scheme = rest.range(of: "://") {
+        if !rest.hasPrefix("/"), let scheme = rest.firstRange(of: "://") {
             let afterScheme = rest[scheme.upperBound...]
             rest = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
         }

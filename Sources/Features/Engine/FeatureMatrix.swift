@@ -1,0 +1,24 @@
+public import Domain
+
+/// Feature set v1 for a whole series as one row-major block of doubles: what training and
+/// bulk checks want, without a `FeatureRow` (and its array) per bar.
+///
+/// Invariant: `values.count == times.count * FeatureColumn.count`; row `i` is the features of the bar
+/// at `times[i]`, in `FeatureSetVersion.v1.columns` order, NaN where undefined.
+public struct FeatureMatrix: Sendable, Hashable {
+    public var times: [Timestamp]
+    public var closes: [Double]
+    public var values: [Double]
+
+    public init(times: [Timestamp], closes: [Double], values: [Double]) {
+        precondition(times.count == closes.count && values.count == times.count * FeatureColumn.count)
+        self.times = times; self.closes = closes; self.values = values
+    }
+
+    public var rowCount: Int { times.count }
+
+    /// The value of `column` on row `row`.
+    public subscript(row: Int, column: FeatureColumn) -> Double {
+        values[row * FeatureColumn.count + column.rawValue]
+    }
+}

@@ -1,2 +1,0 @@
-/// The `Features` module. See README.md for its place in the layering.
-enum FeaturesModule {}

@@ -1,2 +1,0 @@
-/// The `HTTPClient` module. See README.md for its place in the layering.
-enum HTTPClientModule {}

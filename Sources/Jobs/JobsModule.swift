@@ -1,2 +1,0 @@
-/// The `Jobs` module. See README.md for its place in the layering.
-enum JobsModule {}

@@ -1,0 +1,93 @@
+import Domain
+
+/// Bagged regression trees (scikit-learn's `RandomForestRegressor`): each tree is grown to
+/// `maxDepth` on a bootstrap sample (rows weighted by how often they were drawn, as scikit-learn
+/// does) with least-squares splits over histogram bins; the forest predicts the mean of its trees.
+///
+/// Deterministic for a seed whatever the thread count: each tree draws from its own generator,
+/// seeded in tree order from `seed`, and trees are combined in index order.
+public struct RandomForest: Explainable, Hashable, Codable {
+    public static let formatVersion = 1
+
+    /// The replaced system's defaults (`n_estimators=100, max_depth=10`, all features per split).
+    public struct Hyperparameters: Sendable, Hashable, Codable {
+        public var treeCount: Int = 100
+        public var maxDepth: Int = 10
+        public var minSamplesLeaf: Int = 1
+        /// Share of features tried at each split (scikit-learn's regression default is 1.0).
+        public var maxFeatures: Double = 1.0
+        public var bootstrap: Bool = true
+        public var maxBins: Int = HistogramBinning.binLimit
+
+        public init(treeCount: Int = 100, maxDepth: Int = 10, minSamplesLeaf: Int = 1,
+                    maxFeatures: Double = 1.0, bootstrap: Bool = true, maxBins: Int = HistogramBinning.binLimit) {
+            self.treeCount = treeCount; self.maxDepth = maxDepth; self.minSamplesLeaf = minSamplesLeaf
+            self.maxFeatures = maxFeatures; self.bootstrap = bootstrap; self.maxBins = maxBins
+        }
+    }
+
+    public let hyperparameters: Hyperparameters
+    public let ensemble: TreeEnsemble
+
+    public var expectedValue: Double { ensemble.expectedValue }
+    public var featureImportance: [Double] { ensemble.featureImportance }
+    public func predict(_ x: ArraySlice<Double>) -> Double { ensemble.predict(x) }
+    public func contributions(_ x: ArraySlice<Double>) -> [Double] { ensemble.contributions(x) }
+
+    /// Fits on `x` (rows × features, in the representation used at prediction) and `y`.
+    /// `binning`: reuse one built for the same `x` by another family; `threads`: 0 = all cores.
+    public static func fit(x: Matrix, y: [Double], hyperparameters hp: Hyperparameters = .init(),
+                           seed: UInt64, binning: HistogramBinning? = nil,
+                           threads: Int = 0) throws(LearningError) -> RandomForest {
+        try TreeHyperparameterCheck.require(hp.treeCount >= 1, "treeCount \(hp.treeCount) < 1")
+        try TreeHyperparameterCheck.require(hp.maxDepth >= 0, "maxDepth \(hp.maxDepth) < 0")
+        try TreeHyperparameterCheck.require(hp.minSamplesLeaf >= 1, "minSamplesLeaf \(hp.minSamplesLeaf) < 1")
+        try TreeHyperparameterCheck.require(hp.maxFeatures > 0 && hp.maxFeatures <= 1, "maxFeatures \(hp.maxFeatures) not in (0, 1]")
+        let set = try TreeTrainingSet(x: x, y: y, binning: binning, maxBins: hp.maxBins)
+        let grower = set.grower
+        let n = set.rows
+        var master = SplitMix64(seed: seed)
+        let seeds = (0..<hp.treeCount).map { _ in master.next() }
+        let settings = TreeGrowthSettings(maxDepth: hp.maxDepth, minSamplesLeaf: hp.minSamplesLeaf,
+                                          featureFraction: hp.maxFeatures, randomTieBreak: true)
+        let targets = set.targets
+        let trees = ParallelWork.map(count: hp.treeCount, threads: ParallelWork.threads(threads)) { t in
+            var rng = SplitMix64(seed: seeds[t])
+            var weight = [Double](repeating: hp.bootstrap ? 0 : 1, count: n)
+            if hp.bootstrap {
+                for _ in 0..<n { weight[Int(rng.next().multipliedFullWidth(by: UInt64(n)).high)] += 1 }
+            }
+            var g = [Double](repeating: 0, count: n)
+            var rows = [Int32]()
+            rows.reserveCapacity(n)
+            for r in 0..<n where weight[r] > 0 {
+                g[r] = -weight[r] * targets[r]
+                rows.append(Int32(r))
+            }
+            return grower.grow(gradients: g, hessians: weight, rows: rows, settings: settings, rng: &rng).tree
+        }
+        let ensemble = TreeEnsemble(base: 0, scale: 1 / Double(hp.treeCount), featureCount: set.features, trees: trees)
+        return RandomForest(hyperparameters: hp, ensemble: ensemble)
+    }
+
+    init(hyperparameters: Hyperparameters, ensemble: TreeEnsemble) {
+        self.hyperparameters = hyperparameters; self.ensemble = ensemble
+    }
+
+    private enum CodingKeys: String, CodingKey { case formatVersion, hyperparameters, ensemble }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try TreeModelFormat.check(try c.decode(Int.self, forKey: .formatVersion), expected: Self.formatVersion,
+                                  type: "RandomForest", codingPath: decoder.codingPath)
+        hyperparameters = try c.decode(Hyperparameters.self, forKey: .hyperparameters)
+        ensemble = try c.decode(TreeEnsemble.self, forKey: .ensemble)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Self.formatVersion, forKey: .formatVersion)
+        try c.encode(hyperparameters, forKey: .hyperparameters)
+        try c.encode(ensemble, forKey: .ensemble)
+    }
+}

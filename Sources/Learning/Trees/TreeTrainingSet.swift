@@ -1,0 +1,44 @@
+/// A validated training matrix with its histogram binning and bin codes, shared by every
+/// tree of an ensemble (and, when the caller passes one binning, by every ensemble).
+struct TreeTrainingSet: Sendable {
+    let binning: HistogramBinning
+    let binned: BinnedMatrix
+    let targets: [Double]
+
+    var rows: Int { binned.rows }
+    var features: Int { binned.columns }
+
+    init(x: Matrix, y: [Double], binning: HistogramBinning?, maxBins: Int) throws(LearningError) {
+        guard x.rows > 0, x.columns > 0 else { throw .emptyTrainingSet }
+        guard y.count == x.rows else { throw .shapeMismatch("\(x.rows) rows but \(y.count) targets") }
+        if let bad = y.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteInput("target at row \(bad)") }
+        let b: HistogramBinning
+        if let binning { b = binning } else { b = try HistogramBinning(x: x, maxBins: maxBins) }
+        self.binning = b
+        binned = try b.binned(x)
+        targets = y
+    }
+
+    var grower: TreeGrower { TreeGrower(binning: binning, binned: binned) }
+
+    var allRows: [Int32] { (0..<rows).map { Int32($0) } }
+
+    var mean: Double { targets.reduce(0, +) / Double(rows) }
+}
+
+/// Checks shared by every tree family's hyper-parameters.
+enum TreeHyperparameterCheck {
+    static func require(_ ok: Bool, _ message: @autoclosure () -> String) throws(LearningError) {
+        if !ok { throw .invalidHyperparameter(message()) }
+    }
+}
+
+/// The explicit format version every tree model writes, checked on decode.
+enum TreeModelFormat {
+    static func check(_ found: Int, expected: Int, type: String, codingPath: [any CodingKey]) throws {
+        guard found == expected else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath,
+                debugDescription: "\(type) formatVersion \(found), this build reads \(expected)"))
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The `MarketData` module. See README.md for its place in the layering.
-enum MarketDataModule {}

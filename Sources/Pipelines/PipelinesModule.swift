@@ -1,2 +1,0 @@
-/// The `Pipelines` module. See README.md for its place in the layering.
-enum PipelinesModule {}

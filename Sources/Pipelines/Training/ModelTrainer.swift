@@ -1,0 +1,106 @@
+public import Domain
+public import Learning
+import Foundation
+
+/// Trains every model family on one training window: pure, no I/O, deterministic for a seed.
+///
+/// Rows are split time-ordered with the horizon purged at the boundary; a standard scaler
+/// is fitted on the training rows, and every model (regressors, the direction classifier and
+/// the regime model) is fitted on, and later applied to, the scaled rows.
+public struct ModelTrainer: Sendable {
+    /// Hyper-parameters per family (design.md §4 defaults).
+    public var ridgeAlpha = 1.0
+    public var randomForest = RandomForest.Hyperparameters()
+    public var gradientBoosting = GradientBoosting.Hyperparameters()
+    public var xgboost = XGBoostRegressor.Hyperparameters()
+    public var classifier = DirectionClassifier.Hyperparameters()
+    public var horizon = 6
+    /// Threads for tree ensembles; 0 = all cores.
+    public var threads = 0
+
+    public init() {}
+
+    /// One fitted regressor with its hold-out quality.
+    public struct Candidate: Sendable {
+        public var family: ModelFamily
+        public var payload: ModelPayload
+        public var hyperparameters: JSONValue
+        public var metrics: ModelMetrics
+        public var importance: [Double]
+        public var fitSeconds: Double
+    }
+
+    public struct Outcome: Sendable {
+        public var split: PurgedSplit
+        public var scaler: StandardScaler
+        /// Regressors, in family order; persistence included as the baseline.
+        public var candidates: [Candidate]
+        public var classifier: DirectionClassifier
+        public var classifierMetrics: ClassificationMetrics
+        public var regimes: RegimeModel
+        public var totalSeconds: Double
+
+        /// The regressor with the lowest hold-out RMSE of the return (persistence excluded:
+        /// it is the yardstick; the winner's skill says whether it beats it).
+        public var winner: Candidate? {
+            candidates.filter { $0.family != .persistence }.min { $0.metrics.rmse < $1.metrics.rmse }
+        }
+    }
+
+    /// - Parameters:
+    ///   - x: raw feature rows (time order), `y`: their target log returns, `direction`: 1 up / 0 not.
+    ///   - volatilityColumn: the column the regime names use for "volatile".
+    public func train(x: Matrix, y: [Double], direction: [Int], volatilityColumn: Int, seed: UInt64) throws -> Outcome {
+        let start = Date()
+        let split = try PurgedSplit(rowCount: x.rows, horizon: horizon)
+        let scaler = try StandardScaler(fitting: x.selecting(rows: split.train))
+        let scaled = try scaler.transform(x)
+        let xTrain = scaled.selecting(rows: split.train), xHold = scaled.selecting(rows: split.holdout)
+        let yTrain = Array(y[split.train]), yHold = Array(y[split.holdout])
+
+        var candidates: [Candidate] = []
+        func add(_ family: ModelFamily, _ hp: JSONValue, _ fit: () throws -> ModelPayload) throws {
+            let t0 = Date()
+            let payload = try fit()
+            let seconds = Date().timeIntervalSince(t0)
+            guard let predictor = payload.predictor else { return }
+            let predicted = predictor.predict(xHold)
+            candidates.append(Candidate(family: family, payload: payload, hyperparameters: hp,
+                                        metrics: RegressionMetrics.evaluate(predicted: predicted, actual: yHold),
+                                        importance: predictor.featureImportance, fitSeconds: seconds))
+        }
+
+        let binning = try HistogramBinning(x: xTrain)
+        try add(.persistence, .object([])) { .persistence(Persistence(featureCount: x.columns)) }
+        try add(.ridge, .object([("alpha", .number(ridgeAlpha))])) {
+            .ridge(try RidgeRegression(fitting: xTrain, targets: yTrain, alpha: ridgeAlpha))
+        }
+        let rf = randomForest, gb = gradientBoosting, xgb = xgboost, threads = threads
+        try add(.randomForest, .object([("trees", .number(Double(rf.treeCount))), ("max_depth", .number(Double(rf.maxDepth))),
+                                        ("max_features", .number(rf.maxFeatures)), ("bootstrap", .bool(rf.bootstrap))])) {
+            .randomForest(try RandomForest.fit(x: xTrain, y: yTrain, hyperparameters: rf, seed: seed &+ 1, binning: binning, threads: threads))
+        }
+        try add(.gradientBoosting, .object([("trees", .number(Double(gb.treeCount))), ("max_depth", .number(Double(gb.maxDepth))),
+                                            ("learning_rate", .number(gb.learningRate))])) {
+            .gradientBoosting(try GradientBoosting.fit(x: xTrain, y: yTrain, hyperparameters: gb, seed: seed &+ 2, binning: binning, threads: threads))
+        }
+        try add(.xgboost, .object([("trees", .number(Double(xgb.treeCount))), ("max_depth", .number(Double(xgb.maxDepth))),
+                                   ("learning_rate", .number(xgb.learningRate)), ("lambda", .number(xgb.lambda)),
+                                   ("min_child_weight", .number(xgb.minChildWeight))])) {
+            .xgboost(try XGBoostRegressor.fit(x: xTrain, y: yTrain, hyperparameters: xgb, seed: seed &+ 3, binning: binning, threads: threads))
+        }
+
+        let dirTrain = split.train.map { Double(direction[$0]) }
+        let classifier = try DirectionClassifier.fit(x: xTrain, y: dirTrain, hyperparameters: self.classifier,
+                                                     seed: seed &+ 4, binning: binning, threads: threads)
+        let probabilities = classifier.predict(xHold)
+        let classifierMetrics = ClassificationMetrics(probabilities: probabilities, labels: split.holdout.map { direction[$0] })
+
+        let volatility = split.train.map { x[$0, volatilityColumn] }
+        let regimes = try RegimeModel(fitting: xTrain, returns: yTrain, volatility: volatility, seed: seed &+ 5)
+
+        return Outcome(split: split, scaler: scaler, candidates: candidates, classifier: classifier,
+                       classifierMetrics: classifierMetrics, regimes: regimes,
+                       totalSeconds: Date().timeIntervalSince(start))
+    }
+}
