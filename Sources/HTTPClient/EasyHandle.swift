@@ -98,7 +98,8 @@ final class EasyHandle: @unchecked Sendable {
         let total = request.timeout ?? config.totalTimeout
 
         _ = ccurl_setopt_string(curl, CURLOPT_URL, request.url)
-        _ = ccurl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, config.allowPlainHTTP ? "http,https" : "https")
+        let plainAllowed = config.allowPlainHTTP || Self.isLoopback(request.url.lowercased())
+        _ = ccurl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, plainAllowed ? "http,https" : "https")
         _ = ccurl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0)
         _ = ccurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, config.connectTimeout.wholeMilliseconds)
@@ -171,9 +172,18 @@ final class EasyHandle: @unchecked Sendable {
         }
     }
 
+    /// Plain http never leaves the machine when the host is loopback (a local mock server).
+    static func isLoopback(_ lowercasedURL: String) -> Bool {
+        ["http://127.0.0.1", "http://localhost", "http://[::1]"].contains { prefix in
+            guard lowercasedURL.hasPrefix(prefix) else { return false }
+            let next = lowercasedURL.dropFirst(prefix.count).first
+            return next == nil || next == ":" || next == "/"
+        }
+    }
+
     private static func validate(_ request: HTTPRequest, _ config: HTTPClientConfiguration) -> String? {
         let lower = request.url.lowercased()
-        guard lower.hasPrefix("https://") || (config.allowPlainHTTP && lower.hasPrefix("http://")) else {
+        guard lower.hasPrefix("https://") || (lower.hasPrefix("http://") && (config.allowPlainHTTP || isLoopback(lower))) else {
             return "scheme not allowed in \(request.url.prefix(60))"
         }
         func clean(_ s: String) -> Bool { !s.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) }

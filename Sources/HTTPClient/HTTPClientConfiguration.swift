@@ -12,7 +12,8 @@ public struct HTTPClientConfiguration: Sendable, Hashable {
     public var maxResponseBytes: Int = 5 * 1024 * 1024
     /// Worker threads (and so concurrent transfers) serving the async API.
     public var workerThreads: Int = 4
-    /// `https` only unless this is set (a local mock server needs `http`).
+    /// `https` only unless this is set; plain `http` to a loopback host (a local mock
+    /// server) is always allowed, since it never leaves the machine.
     public var allowPlainHTTP: Bool = false
     public var userAgent: String = "sentinel/1"
 

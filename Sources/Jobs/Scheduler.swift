@@ -12,7 +12,12 @@ public struct PipelineSchedule: Sendable, Hashable {
     }
     public var pipeline: PipelineKind
     public var timing: Timing
-    public init(_ pipeline: PipelineKind, _ timing: Timing) { self.pipeline = pipeline; self.timing = timing }
+    /// An interval pipeline whose first run waits for this pipeline's first success
+    /// (training waits for the first feature rows).
+    public var firstRunAfter: PipelineKind?
+    public init(_ pipeline: PipelineKind, _ timing: Timing, firstRunAfter: PipelineKind? = nil) {
+        self.pipeline = pipeline; self.timing = timing; self.firstRunAfter = firstRunAfter
+    }
 
     /// design.md §2: feature every 5 min → drift and inference; inference → validation and
     /// alerts; training every 30 min.
@@ -22,7 +27,7 @@ public struct PipelineSchedule: Sendable, Hashable {
          PipelineSchedule(.inference, .after(.feature)),
          PipelineSchedule(.validation, .after(.inference)),
          PipelineSchedule(.alerts, .after(.inference)),
-         PipelineSchedule(.training, .every(training))]
+         PipelineSchedule(.training, .every(training), firstRunAfter: .feature)]
     }
 }
 
@@ -55,6 +60,7 @@ public final class Scheduler: RunObserver, Sendable {
     private struct State {
         var nextDue: [PipelineKind: Timestamp] = [:]
         var consecutiveFailures: [PipelineKind: Int] = [:]
+        var succeeded: Set<PipelineKind> = []
         var stopped = false
     }
 
@@ -74,6 +80,7 @@ public final class Scheduler: RunObserver, Sendable {
         state.withLock { s in
             for sch in schedules {
                 guard case .every(let interval) = sch.timing else { continue }
+                if let first = sch.firstRunAfter, s.nextDue[sch.pipeline] == nil, !s.succeeded.contains(first) { continue }
                 let next = s.nextDue[sch.pipeline] ?? now
                 if now >= next {
                     due.append(sch.pipeline)
@@ -106,7 +113,7 @@ public final class Scheduler: RunObserver, Sendable {
     public func runFinished(_ run: Run) {
         state.withLock { s in
             if run.status == .failed { s.consecutiveFailures[run.pipeline, default: 0] += 1 }
-            if run.status == .succeeded { s.consecutiveFailures[run.pipeline] = 0 }
+            if run.status == .succeeded { s.consecutiveFailures[run.pipeline] = 0; s.succeeded.insert(run.pipeline) }
         }
         guard run.trigger == .schedule, run.status == .succeeded else { return }
         for sch in schedules where sch.timing == .after(run.pipeline) {

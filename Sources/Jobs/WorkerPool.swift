@@ -98,6 +98,18 @@ public final class WorkerPool: Sendable {
         return n
     }
 
+    /// Runs `run` on the calling thread now, outside the queue's claim (one-shot commands):
+    /// marks it running (refused while the same pipeline and asset is running elsewhere),
+    /// executes it and returns it finished.
+    public func runNow(_ queued: Run) throws -> Run {
+        var run = queued
+        run.status = .running
+        run.startedAt = clock.now()
+        try queue.store.update(run)
+        execute(run)
+        return try queue.store.run(id: run.id) ?? run
+    }
+
     private func loop() {
         while !stopped.load(ordering: .relaxed) {
             if let run = claim() {

@@ -66,7 +66,7 @@ import Domain
     }
 
     @Test func matrixHoldsTheSameNumbersAsRows() throws {
-        let bars = Array(try SharedFixtures.btcBars.get().prefix(500))
+        let bars = Array(try SharedFixtures.btcBars.get().prefix(5_000))
         let engine = FeatureEngine(asset: "bitcoin")
         let rows = engine.rows(for: bars)
         let matrix = engine.matrix(for: bars)
@@ -75,6 +75,12 @@ import Domain
             for column in FeatureColumn.allCases {
                 let a = matrix[i, column], b = row.values[column.rawValue]
                 #expect(a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN))
+            }
+            #expect(matrix.targets.futurePrice[i].isNaN == (row.targets == nil))
+            if let t = row.targets {
+                #expect(matrix.targets.futurePrice[i] == t.futurePrice && matrix.targets.targetReturn[i] == t.targetReturn)
+                #expect(matrix.targets.targetLogReturn[i] == t.targetLogReturn)
+                #expect(matrix.targets.targetDirection[i] == Double(t.targetDirection))
             }
         }
     }

@@ -91,6 +91,14 @@ struct HTTPClientTests {
         catch { guard case .truncated = error else { Issue.record("expected truncated, got \(error)"); return } }
     }
 
+    @Test("plain http to loopback works with the default configuration")
+    func loopbackHTTPAllowedByDefault() async throws {
+        let server = try LoopbackServer { _ in .respond(status: 200, headers: [], body: Array("ok".utf8)) }
+        defer { server.stop() }
+        let response = try await HTTPClient(configuration: HTTPClientConfiguration(workerThreads: 1)).send(.get(server.baseURL + "/"))
+        #expect(response.text == "ok")
+    }
+
     @Test("a closed port fails with couldNotConnect")
     func closedPortCannotConnect() async throws {
         let server = try LoopbackServer { _ in .hold }
@@ -100,10 +108,12 @@ struct HTTPClientTests {
         catch { guard case .couldNotConnect = error else { Issue.record("expected couldNotConnect, got \(error)"); return } }
     }
 
-    @Test("plain http is refused unless allowed, and header injection is refused")
+    @Test("plain http to a remote host and header injection are refused")
     func unsafeRequestsAreRefused() async throws {
         let client = HTTPClient(configuration: HTTPClientConfiguration(workerThreads: 1))
-        do { _ = try await client.send(.get("http://127.0.0.1:1/")); Issue.record("no error") }
+        do { _ = try await client.send(.get("http://example.com/")); Issue.record("no error") }
+        catch { guard case .invalidRequest = error else { Issue.record("expected invalidRequest, got \(error)"); return } }
+        do { _ = try await client.send(.get("http://127.0.0.1.evil.example/")); Issue.record("no error") }
         catch { guard case .invalidRequest = error else { Issue.record("expected invalidRequest, got \(error)"); return } }
         do { _ = try await client.send(.get("https://127.0.0.1:1/", headers: [HTTPHeader("X", "a\r\nEvil: 1")])); Issue.record("no error") }
         catch { guard case .invalidRequest = error else { Issue.record("expected invalidRequest, got \(error)"); return } }

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Testing
 @testable import Learning
 
@@ -25,8 +26,8 @@ struct ArtifactTests {
         #expect(decoded.scaler == p.scaler)
         let raw = p.fixture.rows(p.split.holdout)
         for r in 0..<raw.rows {
-            let before = try #require(artifact.predict(raw: raw.row(r)))
-            let after = try #require(decoded.predict(raw: raw.row(r)))
+            let before = try #require(try artifact.predict(raw: raw.row(r)))
+            let after = try #require(try decoded.predict(raw: raw.row(r)))
             #expect(before.bitPattern == after.bitPattern)
         }
     }
@@ -65,6 +66,29 @@ struct ArtifactTests {
         }
     }
 
+    @Test("a row of the wrong length is refused, not crashed on")
+    func wrongRowLengthRefused() throws {
+        let (artifact, _) = try Self.ridgeArtifact()
+        #expect(throws: LearningError.self) { try artifact.predict(raw: [1, 2, 3][...]) }
+    }
+
+    @Test("a payload whose feature count differs from the columns is refused")
+    func payloadShapeChecked() throws {
+        let x = Matrix(rows: 3, columns: 2, values: [1, 2, 2, 1, 3, 5])
+        let ridge = try RidgeRegression(fitting: x, targets: [1, 2, 3])
+        #expect(throws: LearningError.self) {
+            try ModelArtifact(featureSet: "v1", columns: ["a", "b", "c"], scaler: nil, payload: .ridge(ridge))
+        }
+        let valid = try ModelArtifact(featureSet: "v1", columns: ["a", "b"], scaler: nil, payload: .ridge(ridge)).encoded()
+        let edited = String(decoding: valid.bytes, as: UTF8.self)
+            .replacingOccurrences(of: #""columns":["a","b"]"#, with: #""columns":["a","b","c"]"#)
+        let bytes = Array(edited.utf8)
+        #expect(bytes != valid.bytes)
+        #expect(throws: LearningError.self) {
+            try ModelArtifact.decode(bytes: bytes, expectedSHA256: ModelArtifact.checksum(bytes))
+        }
+    }
+
     @Test("an unknown model kind is refused with its name")
     func unknownKindRefused() throws {
         let bytes = Array(#"{"columns":[],"family":"ridge","featureSet":"v1","format":"sentinel.model.v1","payload":{"kind":"lstm","model":{}}}"#.utf8)
@@ -89,7 +113,8 @@ struct ArtifactTests {
             #expect(decoded.family == payload.family)
             if case .regimes(let restored) = decoded.payload {
                 #expect(restored == regimes)
-                #expect(restored.regime(p.holdoutX.row(0)) == regimes.regime(p.holdoutX.row(0)))
+                let raw = p.fixture.rows(p.split.holdout).row(0)
+                #expect(try decoded.regime(raw: raw) == regimes.regime(p.holdoutX.row(0)))
             }
         }
     }
@@ -108,8 +133,8 @@ struct ArtifactTests {
             #expect(decoded.family == payload.family)
             let raw = p.fixture.rows(p.split.holdout)
             for r in stride(from: 0, to: raw.rows, by: 10) {
-                let before = try #require(artifact.predict(raw: raw.row(r)))
-                let after = try #require(decoded.predict(raw: raw.row(r)))
+                let before = try #require(try artifact.predict(raw: raw.row(r)))
+                let after = try #require(try decoded.predict(raw: raw.row(r)))
                 #expect(before.bitPattern == after.bitPattern)
             }
         }

@@ -32,21 +32,34 @@ public struct FeatureEngine: Sendable {
     }
 
     /// The feature matrix for every bar, computed from scratch: the same numbers as ``rows(for:)``
-    /// without building a row object per bar.
+    /// without building a row object per bar. Targets are NaN where the future is not known.
     public func matrix(for bars: [Bar]) -> FeatureMatrix {
         let n = bars.count
-        var values = [Double](repeating: 0, count: n * FeatureKernel.columns)
+        let width = FeatureKernel.columns
         let closes = bars.map(\.close)
         let times = bars.map(\.time.milliseconds)
-        closes.withUnsafeBufferPointer { c in
-            times.withUnsafeBufferPointer { t in
-                values.withUnsafeMutableBufferPointer { out in
-                    guard let base = out.baseAddress else { return }
-                    _ = FeatureKernel.run(closes: c, outputStart: 0, times: t, seed: nil, captureAt: -1, out: base)
+        let values = [Double](unsafeUninitializedCapacity: n * width) { buffer, count in
+            if let out = buffer.baseAddress {
+                closes.withUnsafeBufferPointer { c in
+                    times.withUnsafeBufferPointer { t in
+                        if let tp = t.baseAddress {
+                            _ = FeatureKernel.run(closes: c, rows: 0..<n, times: tp, seed: nil, captureAt: -1, out: out)
+                        }
+                    }
                 }
             }
+            count = n * width
         }
-        return FeatureMatrix(times: bars.map(\.time), closes: closes, values: values)
+        let h = featureSet.horizonBars
+        var targets = FeatureMatrix.Targets(count: n)
+        for i in 0..<max(n - h, 0) {
+            let t = Self.targets(price: closes[i], future: closes[i + h])
+            targets.futurePrice[i] = t.futurePrice
+            targets.targetReturn[i] = t.targetReturn
+            targets.targetLogReturn[i] = t.targetLogReturn
+            targets.targetDirection[i] = Double(t.targetDirection)
+        }
+        return FeatureMatrix(times: bars.map(\.time), closes: closes, values: values, targets: targets)
     }
 
     /// Continues a series: rows for `bars` (which must follow `state.lastBarTime` bar by bar),
@@ -96,30 +109,41 @@ public struct FeatureEngine: Sendable {
         let newCount = state.barCount + bars.count
         let newPending = min(newCount, horizon)
         let captureAt = newCount - newPending - 1 - firstGlobal
-        let outRows = n - outputStart
         let width = FeatureKernel.columns
-        let out = UnsafeMutablePointer<Double>.allocate(capacity: outRows * width)
-        defer { out.deallocate() }
-        let captured = closes.withUnsafeBufferPointer { c in
-            times.withUnsafeBufferPointer { t in
-                FeatureKernel.run(closes: c, outputStart: outputStart, times: t, seed: state.emaBeforePending,
-                                  captureAt: captureAt, out: out)
-            }
-        }
 
         var completed: [FeatureRow] = []
         var fresh: [FeatureRow] = []
         fresh.reserveCapacity(bars.count)
         let setName = featureSet.name
-        for i in outputStart..<n {
-            let isPending = i < prefixCount
-            let targets = i + horizon < n ? Self.targets(price: closes[i], future: closes[i + horizon]) : nil
-            if isPending && targets == nil { continue }
-            let row = FeatureRow(asset: asset, featureSet: setName,
-                                 time: Timestamp(milliseconds: times[i - outputStart]), close: closes[i],
-                                 values: Array(UnsafeBufferPointer(start: out + (i - outputStart) * width, count: width)),
-                                 targets: targets)
-            if isPending { completed.append(row) } else { fresh.append(row) }
+        // Rows are computed a chunk at a time into a buffer that stays in cache, then copied out.
+        let chunk = min(n - outputStart, 2048)
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: chunk * width)
+        defer { out.deallocate() }
+        var seed = state.emaBeforePending
+        var captured: EMAValues?
+        var lo = outputStart
+        closes.withUnsafeBufferPointer { c in
+            times.withUnsafeBufferPointer { t in
+                guard let tp = t.baseAddress else { return }
+                while lo < n {
+                    let hi = min(lo + chunk, n)
+                    let outcome = FeatureKernel.run(closes: c, rows: lo..<hi, times: tp + (lo - outputStart), seed: seed,
+                                                    captureAt: captureAt, out: out)
+                    seed = outcome.last
+                    if let e = outcome.captured { captured = e }
+                    for i in lo..<hi {
+                        let isPending = i < prefixCount
+                        let targets = i + horizon < n ? Self.targets(price: c[i], future: c[i + horizon]) : nil
+                        if isPending && targets == nil { continue }
+                        let row = FeatureRow(asset: asset, featureSet: setName,
+                                             time: Timestamp(milliseconds: t[i - outputStart]), close: c[i],
+                                             values: Array(UnsafeBufferPointer(start: out + (i - lo) * width, count: width)),
+                                             targets: targets)
+                        if isPending { completed.append(row) } else { fresh.append(row) }
+                    }
+                    lo = hi
+                }
+            }
         }
 
         let kept = min(newCount, State.retainedCloses)

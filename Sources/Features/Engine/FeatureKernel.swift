@@ -20,34 +20,54 @@ enum FeatureKernel {
     static let columns = FeatureColumn.count
     static let annualisation = BarGrid.barsPerYear.squareRoot()
 
-    /// Computes rows `outputStart ..< closes.count` into `out` (row-major, `columns` per row).
+    /// What a run ends with: the EMAs on its last row (the seed of the next run) and on `captureAt`.
+    struct Outcome {
+        var last: EMAValues?
+        var captured: EMAValues?
+    }
+
+    /// Computes the rows in `rows` (indices into `closes`) into `out`, row-major, `columns` per row.
     ///
     /// - Parameters:
-    ///   - times: open times of the output rows (one per output row).
-    ///   - seed: the EMAs on row `outputStart - 1`; nil only when `outputStart == 0` (series start).
-    ///   - captureAt: an index in `outputStart - 1 ..< closes.count` whose EMAs are returned.
-    /// - Returns: the EMAs on row `captureAt` (the seed when `captureAt == outputStart - 1`).
-    static func run(closes: UnsafeBufferPointer<Double>, outputStart: Int, times: UnsafeBufferPointer<Int64>,
-                    seed: EMAValues?, captureAt: Int, out: UnsafeMutablePointer<Double>) -> EMAValues? {
+    ///   - times: open times of the rows in `rows`, one per row.
+    ///   - seed: the EMAs on row `rows.lowerBound - 1`; nil only when `rows.lowerBound == 0` (series start).
+    ///   - captureAt: a row index whose EMAs are reported (the seed when it is `rows.lowerBound - 1`).
+    static func run(closes: UnsafeBufferPointer<Double>, rows: Range<Int>, times: UnsafePointer<Int64>,
+                    seed: EMAValues?, captureAt: Int, out: UnsafeMutablePointer<Double>) -> Outcome {
         let n = closes.count
-        precondition(outputStart >= 0 && outputStart <= n && times.count == n - outputStart)
+        let outputStart = rows.lowerBound
+        precondition(outputStart >= 0 && rows.upperBound <= n)
         precondition((seed == nil) == (outputStart == 0))
-        guard n > outputStart, let c = closes.baseAddress else { return seed }
+        var outcome = Outcome(last: seed, captured: captureAt == outputStart - 1 ? seed : nil)
+        guard !rows.isEmpty, let c = closes.baseAddress else { return outcome }
 
         // Returns are needed 20 at a time by volatility and by the lags; divide once per close.
-        let r = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        defer { r.deallocate() }
-        r[0] = .nan
-        for i in 1..<n { r[i] = c[i] / c[i - 1] - 1 }
+        let base = max(outputStart - lookback, 0)
+        // Likewise RSI's gains and losses, which are branch-free and exact as (|d| ± d) / 2; the
+        // delta before the series start is NaN in pandas and `where` makes its gain and loss 0.
+        let span = rows.upperBound - base
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * span)
+        defer { scratch.deallocate() }
+        let r = scratch, gains = scratch + span, losses = scratch + 2 * span
+        for i in base..<rows.upperBound {
+            let j = i - base
+            if i == 0 {
+                r[j] = .nan; gains[j] = 0; losses[j] = 0
+            } else {
+                r[j] = c[i] / c[i - 1] - 1
+                let d = c[i] - c[i - 1]
+                gains[j] = (d.magnitude + d) * 0.5
+                losses[j] = (d.magnitude - d) * 0.5
+            }
+        }
 
         let w = EMAWeights()
         let (a5, a10, a20, a12, a26, a9) = (w.a5, w.a10, w.a20, w.a12, w.a26, w.a9)
         let (b5, b10, b20, b12, b26, b9) = (w.b5, w.b10, w.b20, w.b12, w.b26, w.b9)
         var ema = seed ?? EMAValues(seed: c[0])
-        var captured: EMAValues? = captureAt == outputStart - 1 ? seed : nil
         let nan = Double.nan
 
-        for i in outputStart..<n {
+        for i in rows {
             let p = c[i]
             let o = out + (i - outputStart) * columns
 
@@ -60,12 +80,12 @@ enum FeatureKernel {
                 ema.ema26 = a26 * p + b26 * ema.ema26
                 ema.signal9 = a9 * (ema.ema12 - ema.ema26) + b9 * ema.signal9
             }
-            if i == captureAt { captured = ema }
+            if i == captureAt { outcome.captured = ema }
             let macd = ema.ema12 - ema.ema26
 
-            o[FeatureColumn.returns.rawValue] = r[i]
+            o[FeatureColumn.returns.rawValue] = r[i - base]
             o[FeatureColumn.logReturns.rawValue] = i >= 1 ? log(p / c[i - 1]) : nan
-            o[FeatureColumn.rsi.rawValue] = i >= 13 ? rsi(c, i) : nan
+            o[FeatureColumn.rsi.rawValue] = i >= 13 ? rsi(gains + (i - 13 - base), losses + (i - 13 - base)) : nan
             o[FeatureColumn.macd.rawValue] = macd
             o[FeatureColumn.macdSignal.rawValue] = ema.signal9
             o[FeatureColumn.macdHistogram.rawValue] = macd - ema.signal9
@@ -94,7 +114,7 @@ enum FeatureKernel {
                 o[FeatureColumn.bbWidth.rawValue] = nan
                 o[FeatureColumn.bbPosition.rawValue] = nan
             }
-            o[FeatureColumn.volatility.rawValue] = i >= 20 ? volatility(r + (i - 19)) : nan
+            o[FeatureColumn.volatility.rawValue] = i >= 20 ? volatility(r + (i - 19 - base)) : nan
 
             let p10 = i >= 10 ? c[i - 10] : nan
             o[FeatureColumn.momentum10.rawValue] = p - p10
@@ -111,13 +131,14 @@ enum FeatureKernel {
             o[FeatureColumn.priceLag3.rawValue] = i >= 3 ? c[i - 3] : nan
             o[FeatureColumn.priceLag5.rawValue] = i >= 5 ? c[i - 5] : nan
             o[FeatureColumn.priceLag10.rawValue] = p10
-            o[FeatureColumn.returnsLag1.rawValue] = i >= 1 ? r[i - 1] : nan
-            o[FeatureColumn.returnsLag2.rawValue] = i >= 2 ? r[i - 2] : nan
-            o[FeatureColumn.returnsLag3.rawValue] = i >= 3 ? r[i - 3] : nan
-            o[FeatureColumn.returnsLag5.rawValue] = i >= 5 ? r[i - 5] : nan
-            o[FeatureColumn.returnsLag10.rawValue] = i >= 10 ? r[i - 10] : nan
+            o[FeatureColumn.returnsLag1.rawValue] = i >= 1 ? r[i - 1 - base] : nan
+            o[FeatureColumn.returnsLag2.rawValue] = i >= 2 ? r[i - 2 - base] : nan
+            o[FeatureColumn.returnsLag3.rawValue] = i >= 3 ? r[i - 3 - base] : nan
+            o[FeatureColumn.returnsLag5.rawValue] = i >= 5 ? r[i - 5 - base] : nan
+            o[FeatureColumn.returnsLag10.rawValue] = i >= 10 ? r[i - 10 - base] : nan
         }
-        return captured
+        outcome.last = ema
+        return outcome
     }
 
     /// c[end-4] + … + c[end], left to right.
@@ -126,33 +147,41 @@ enum FeatureKernel {
         (((c[end - 4] + c[end - 3]) + c[end - 2]) + c[end - 1]) + c[end]
     }
 
-    /// Sample standard deviation (ddof 1) of 20 values around a known mean, two-pass.
+    /// Sample standard deviation (ddof 1) of 20 values around a known mean, two-pass. Four
+    /// interleaved accumulators (combined pairwise) keep the additions from forming one long
+    /// dependency chain; the order is fixed, so every path gives the same bits.
     @inline(__always)
     static func deviation20(_ x: UnsafePointer<Double>, mean: Double) -> Double {
-        var ss = 0.0
-        for k in 0..<20 { let d = x[k] - mean; ss += d * d }
-        return (ss / 19).squareRoot()
+        let m = SIMD4<Double>(repeating: mean)
+        var acc = SIMD4<Double>(repeating: 0)
+        let raw = UnsafeRawPointer(x)
+        for k in stride(from: 0, to: 20, by: 4) {
+            let d = raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self) - m
+            acc += d * d
+        }
+        return (((acc[0] + acc[1]) + (acc[2] + acc[3])) / 19).squareRoot()
     }
 
-    /// Annualised sample standard deviation of 20 returns; the mean is their sum left to right / 20.
+    /// Annualised sample standard deviation of 20 returns; the mean is their sum (four interleaved
+    /// partial sums) / 20.
     @inline(__always)
     static func volatility(_ r: UnsafePointer<Double>) -> Double {
-        var s = 0.0
-        for k in 0..<20 { s += r[k] }
-        return deviation20(r, mean: s / 20) * annualisation
+        var acc = SIMD4<Double>(repeating: 0)
+        let raw = UnsafeRawPointer(r)
+        for k in stride(from: 0, to: 20, by: 4) { acc += raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self) }
+        return deviation20(r, mean: ((acc[0] + acc[1]) + (acc[2] + acc[3])) / 20) * annualisation
     }
 
-    /// RSI over deltas i-13 … i from 14-bar simple means of gains and losses. A delta before the
-    /// series start is NaN in pandas, and `where` turns its gain and loss into 0.
+    /// RSI from the 14 gains and losses starting at the pointers: 100 − 100 / (1 + mean gain / mean loss).
+    /// Each sum is two interleaved halves of 7, added at the end.
     @inline(__always)
-    static func rsi(_ c: UnsafePointer<Double>, _ i: Int) -> Double {
-        var gain = 0.0, loss = 0.0
-        for j in (i - 13)...i where j >= 1 {
-            let d = c[j] - c[j - 1]
-            gain += d > 0 ? d : 0
-            loss += d < 0 ? -d : 0
+    static func rsi(_ gains: UnsafePointer<Double>, _ losses: UnsafePointer<Double>) -> Double {
+        var g0 = 0.0, g1 = 0.0, l0 = 0.0, l1 = 0.0
+        for k in 0..<7 {
+            g0 += gains[k]; g1 += gains[k + 7]
+            l0 += losses[k]; l1 += losses[k + 7]
         }
-        let avgGain = gain / 14, avgLoss = loss / 14
+        let avgGain = (g0 + g1) / 14, avgLoss = (l0 + l1) / 14
         return 100 - 100 / (1 + avgGain / avgLoss)
     }
 }

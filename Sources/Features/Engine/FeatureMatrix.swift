@@ -9,10 +9,25 @@ public struct FeatureMatrix: Sendable, Hashable {
     public var times: [Timestamp]
     public var closes: [Double]
     public var values: [Double]
+    /// Horizon targets per row, NaN where the future price is not known (the last 6 rows).
+    public var targets: Targets
 
-    public init(times: [Timestamp], closes: [Double], values: [Double]) {
+    /// The four targets as columns (`targetDirection` as 0/1, NaN when unknown).
+    public struct Targets: Sendable, Hashable {
+        public var futurePrice: [Double]
+        public var targetReturn: [Double]
+        public var targetLogReturn: [Double]
+        public var targetDirection: [Double]
+
+        init(count: Int) {
+            futurePrice = [Double](repeating: .nan, count: count)
+            targetReturn = futurePrice; targetLogReturn = futurePrice; targetDirection = futurePrice
+        }
+    }
+
+    init(times: [Timestamp], closes: [Double], values: [Double], targets: Targets) {
         precondition(times.count == closes.count && values.count == times.count * FeatureColumn.count)
-        self.times = times; self.closes = closes; self.values = values
+        self.times = times; self.closes = closes; self.values = values; self.targets = targets
     }
 
     public var rowCount: Int { times.count }

@@ -9,7 +9,7 @@ import CLinux
 enum Socket {
     /// Creates a non-blocking IPv4/IPv6 listening socket with SO_REUSEPORT, so each event
     /// loop can own one and the kernel spreads connections between them.
-    static func listen(host: String, port: Int, backlog: Int32) throws(ServerError) -> Int32 {
+    static func listen(host: String, port: Int, backlog: Int32, reusePort: Bool = true) throws(ServerError) -> Int32 {
         var storage = sockaddr_storage()
         let length: socklen_t
         let family: Int32
@@ -39,7 +39,7 @@ enum Socket {
                         | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ServerError.system(SystemError(call: "socket", errno: errno)) }
         setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
-        setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1)
+        if reusePort { setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1) }
         let bound = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
@@ -53,12 +53,20 @@ enum Socket {
             default: throw ServerError.system(SystemError(call: "bind", errno: code))
             }
         }
-        guard Glibc.listen(fd, backlog) == 0 else {
+        guard backlog == 0 || Glibc.listen(fd, backlog) == 0 else {
             let code = errno
             close(fd)
             throw ServerError.system(SystemError(call: "listen", errno: code))
         }
         return fd
+    }
+
+    /// SO_REUSEPORT would let a second server (same user) silently share the port, so a
+    /// plain bind of a throwaway socket checks that nobody else holds it first.
+    static func checkPortIsFree(host: String, port: Int) throws(ServerError) {
+        guard port != 0 else { return }
+        let probe = try listen(host: host, port: port, backlog: 0, reusePort: false)
+        close(probe)
     }
 
     static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) {

@@ -54,6 +54,7 @@ public final class HTTPServer: Sendable {
 
         var listeners: [Int32] = []
         do throws(ServerError) {
+            try Socket.checkPortIsFree(host: configuration.host, port: configuration.port)
             let first = try Socket.listen(host: configuration.host, port: configuration.port,
                                           backlog: configuration.backlog)
             listeners.append(first)
@@ -123,13 +124,16 @@ public final class HTTPServer: Sendable {
             return nil
         }
         guard let (loops, pool) = running else { return }
-        for loop in loops { loop.join() }
-        joined.withLock { done in
-            guard !done else { return }
-            done = true
+        // Joining happens under the lock so concurrent callers all block until the first
+        // caller has joined every thread (a pthread may be joined only once).
+        let first = joined.withLock { done -> Bool in
+            guard !done else { return false }
+            for loop in loops { loop.join() }
             pool.stop()
+            done = true
+            return true
         }
         state.withLock { $0 = .stopped }
-        logger.info("http server stopped")
+        if first { logger.info("http server stopped") }
     }
 }

@@ -41,6 +41,9 @@ public struct ModelArtifact: Sendable, Codable {
         if let scaler, scaler.columns != columns.count {
             throw .shapeMismatch("scaler has \(scaler.columns) columns, artifact names \(columns.count)")
         }
+        if let inputs = payload.inputCount, inputs != columns.count {
+            throw .shapeMismatch("\(payload.family.rawValue) model takes \(inputs) features, artifact names \(columns.count)")
+        }
         format = Self.currentFormat
         family = payload.family
         self.featureSet = featureSet
@@ -88,15 +91,31 @@ public struct ModelArtifact: Sendable, Codable {
         if let scaler = artifact.scaler, scaler.columns != artifact.columns.count {
             throw .artifact("scaler has \(scaler.columns) columns, artifact names \(artifact.columns.count)")
         }
+        if let inputs = artifact.payload.inputCount, inputs != artifact.columns.count {
+            throw .artifact("\(artifact.family.rawValue) model takes \(inputs) features, artifact names \(artifact.columns.count)")
+        }
         return artifact
     }
 
     /// Predicts from one raw (unscaled) row in `columns` order; nil for a payload that does
-    /// not predict a number (regimes).
-    public func predict(raw row: ArraySlice<Double>) -> Double? {
+    /// not predict a number (regimes). Throws `.shapeMismatch` for a row of another length.
+    public func predict(raw row: ArraySlice<Double>) throws(LearningError) -> Double? {
         guard let predictor = payload.predictor else { return nil }
-        if let scaler { return predictor.predict(scaler.transform(row)) }
-        return predictor.predict(row)
+        return predictor.predict(try prepared(row)[...])
+    }
+
+    /// The regime of one raw (unscaled) row; nil unless the payload is a regime model.
+    public func regime(raw row: ArraySlice<Double>) throws(LearningError) -> Regime? {
+        guard case .regimes(let model) = payload else { return nil }
+        return model.regime(try prepared(row))
+    }
+
+    /// The row in the representation the payload was fitted on.
+    private func prepared(_ row: ArraySlice<Double>) throws(LearningError) -> [Double] {
+        guard row.count == columns.count else {
+            throw .shapeMismatch("\(family.rawValue) artifact takes \(columns.count) features, given \(row.count)")
+        }
+        return scaler?.transform(row) ?? Array(row)
     }
 
     private struct Header: Decodable { let format: String }

@@ -40,6 +40,14 @@ public enum ModelPayload: Sendable, Codable {
         }
     }
 
+    /// How many features the model takes (checked against the artifact's columns at decode).
+    var inputCount: Int? {
+        switch self {
+        case .regimes(let m): return m.pca.mean.count
+        default: return predictor?.featureImportance.count
+        }
+    }
+
     private enum CodingKeys: String, CodingKey { case kind, model }
 
     public func encode(to encoder: any Encoder) throws {
@@ -63,6 +71,10 @@ public enum ModelPayload: Sendable, Codable {
         case .ridge:
             let m = try c.decode(RidgeRegression.self, forKey: .model)
             try Self.check(m.formatVersion, RidgeRegression.formatVersion, kind, c)
+            guard m.featureMean.count == m.coefficients.count, m.featureStd.count == m.coefficients.count else {
+                throw DecodingError.dataCorruptedError(forKey: .model, in: c,
+                    debugDescription: "ridge coefficients, means and stds differ in length")
+            }
             self = .ridge(m)
         case .persistence:
             let m = try c.decode(Persistence.self, forKey: .model)
@@ -71,6 +83,10 @@ public enum ModelPayload: Sendable, Codable {
         case .regimes:
             let m = try c.decode(RegimeModel.self, forKey: .model)
             try Self.check(m.formatVersion, RegimeModel.formatVersion, kind, c)
+            guard m.isConsistent else {
+                throw DecodingError.dataCorruptedError(forKey: .model, in: c,
+                    debugDescription: "regime model's PCA, centroids and names do not fit together")
+            }
             self = .regimes(m)
         // Tree models check their own formatVersion in their decoders.
         case .randomForest: self = .randomForest(try c.decode(RandomForest.self, forKey: .model))

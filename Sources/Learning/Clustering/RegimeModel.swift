@@ -68,6 +68,14 @@ public struct RegimeModel: Sendable, Hashable, Codable {
         return out
     }
 
+    /// Whether the parts fit together (a decoded model must, before it is applied).
+    var isConsistent: Bool {
+        let p = pca.mean.count, k = pca.componentCount
+        return p > 0 && k > 0 && pca.components.allSatisfy { $0.count == p }
+            && kmeans.clusterCount == 4 && kmeans.centroids.allSatisfy { $0.count == k }
+            && Set(names) == Set(Regime.allCases) && names.count == 4
+    }
+
     /// The k-means cluster of one standardised row.
     public func cluster(_ scaledRow: ArraySlice<Double>) -> Int { kmeans.cluster(pca.transform(scaledRow)[...]) }
 

@@ -11,6 +11,8 @@ import Domain
 struct TreeGrower: Sendable {
     let binning: HistogramBinning
     let binned: BinnedMatrix
+    /// The raw training values, column-major like `binned.codes`, for node-local thresholds.
+    let raw: [Double]
 
     /// Nodes with fewer rows than this are scanned by sorting instead of by histogram.
     static let sortedScanLimit = 64
@@ -22,11 +24,11 @@ struct TreeGrower: Sendable {
     /// tree whose splits were found by least squares, as scikit-learn's classifier does).
     func grow(gradients: [Double], hessians: [Double], leafHessians: [Double]? = nil,
               rows: [Int32], settings: TreeGrowthSettings, rng: inout SplitMix64) -> GrownTree {
-        binned.codes.withUnsafeBufferPointer { codes in
+        binned.codes.withUnsafeBufferPointer { codes in raw.withUnsafeBufferPointer { raw in
             gradients.withUnsafeBufferPointer { g in
                 hessians.withUnsafeBufferPointer { h in
                     (leafHessians ?? hessians).withUnsafeBufferPointer { lh in
-                        let growth = TreeGrowth(grower: self, codes: codes, g: g, h: h, leafH: lh,
+                        let growth = TreeGrowth(grower: self, codes: codes, raw: raw, g: g, h: h, leafH: lh,
                                                 rows: rows, settings: settings, rng: rng)
                         let tree = growth.run()
                         rng = growth.rng
@@ -34,13 +36,14 @@ struct TreeGrower: Sendable {
                     }
                 }
             }
-        }
+        } }
     }
 }
 
 /// The mutable state of growing one tree. Lives inside `TreeGrower.grow` only.
 final class TreeGrowth {
     let codes: UnsafeBufferPointer<UInt8>
+    let raw: UnsafeBufferPointer<Double>
     let g: UnsafeBufferPointer<Double>
     let h: UnsafeBufferPointer<Double>
     let leafH: UnsafeBufferPointer<Double>
@@ -61,10 +64,10 @@ final class TreeGrowth {
     var tree = RegressionTree()
     var leafOfRow: [Int32]
 
-    init(grower: TreeGrower, codes: UnsafeBufferPointer<UInt8>, g: UnsafeBufferPointer<Double>,
+    init(grower: TreeGrower, codes: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<Double>, g: UnsafeBufferPointer<Double>,
          h: UnsafeBufferPointer<Double>, leafH: UnsafeBufferPointer<Double>, rows: [Int32],
          settings: TreeGrowthSettings, rng: SplitMix64) {
-        self.codes = codes; self.g = g; self.h = h; self.leafH = leafH
+        self.codes = codes; self.raw = raw; self.g = g; self.h = h; self.leafH = leafH
         self.settings = settings; self.rng = rng
         edges = grower.binning.edges
         binCounts = grower.binned.binCounts
@@ -147,7 +150,7 @@ final class TreeGrowth {
             release(hist)
         }
         tree.feature[node] = Int32(split.feature)
-        tree.threshold[node] = edges[split.feature][split.bin]
+        tree.threshold[node] = threshold(feature: split.feature, bin: split.bin, lo: lo, mid: mid, hi: hi)
         tree.gain[node] = split.gain
         let l = growNode(lo: lo, hi: mid, depth: depth + 1, totals: leftTotals, hist: leftHist)
         let r = growNode(lo: mid, hi: hi, depth: depth + 1, totals: rightTotals, hist: rightHist)
@@ -155,6 +158,18 @@ final class TreeGrowth {
         tree.right[node] = Int32(r)
         tree.cover[node] = tree.cover[l] + tree.cover[r]
         return node
+    }
+
+    /// The bin's upper edge, or (scikit-learn's choice) halfway between the largest value sent
+    /// left and the smallest sent right at this node. Either routes this node's training rows
+    /// exactly as their bin codes did.
+    private func threshold(feature f: Int, bin: Int, lo: Int, mid: Int, hi: Int) -> Double {
+        guard settings.nodeMidpointThresholds else { return edges[f][bin] }
+        let column = raw.baseAddress! + f * matrixRows
+        var largestLeft = -Double.infinity, smallestRight = Double.infinity
+        for i in lo..<mid { largestLeft = max(largestLeft, column[Int(rows[i])]) }
+        for i in mid..<hi { smallestRight = min(smallestRight, column[Int(rows[i])]) }
+        return HistogramBinning.midpoint(largestLeft, smallestRight)
     }
 
     private func makeLeaf(_ node: Int, lo: Int, hi: Int) {

@@ -16,6 +16,9 @@ struct TreeGrowthSettings: Sendable, Hashable {
     /// Visit candidate features in a seeded random order at each node, so equal gains (common
     /// among the highly correlated price-level features) go to a random feature.
     var randomTieBreak: Bool = false
+    /// Place each threshold halfway between the node's neighbouring values (scikit-learn)
+    /// rather than at the global bin edge (XGBoost's cut values).
+    var nodeMidpointThresholds: Bool = true
     /// Multiplies every leaf value (the learning rate of boosting).
     var shrinkage: Double = 1
     /// Worker threads for split finding inside one tree (1 = none).

@@ -4,6 +4,8 @@ struct TreeTrainingSet: Sendable {
     let binning: HistogramBinning
     let binned: BinnedMatrix
     let targets: [Double]
+    /// `x` column-major, aligned with `binned.codes`.
+    let raw: [Double]
 
     var rows: Int { binned.rows }
     var features: Int { binned.columns }
@@ -17,9 +19,14 @@ struct TreeTrainingSet: Sendable {
         self.binning = b
         binned = try b.binned(x)
         targets = y
+        var columns = [Double](repeating: 0, count: x.rows * x.columns)
+        for r in 0..<x.rows {
+            for f in 0..<x.columns { columns[f * x.rows + r] = x.values[r * x.columns + f] }
+        }
+        raw = columns
     }
 
-    var grower: TreeGrower { TreeGrower(binning: binning, binned: binned) }
+    var grower: TreeGrower { TreeGrower(binning: binning, binned: binned, raw: raw) }
 
     var allRows: [Int32] { (0..<rows).map { Int32($0) } }
 

@@ -51,7 +51,8 @@ public struct XGBoostRegressor: Explainable, Hashable, Codable {
         let settings = TreeGrowthSettings(maxDepth: hp.maxDepth, minChildWeight: hp.minChildWeight,
                                           lambda: hp.lambda,
                                           minSplitGain: max(hp.minSplitLoss, xgboostMinimumGain),
-                                          shrinkage: hp.learningRate, threads: ParallelWork.threads(threads))
+                                          nodeMidpointThresholds: false, shrinkage: hp.learningRate,
+                                          threads: ParallelWork.threads(threads))
         let trees = Boosting.squaredError(set: set, base: base, treeCount: hp.treeCount, settings: settings, seed: seed)
         return XGBoostRegressor(hyperparameters: hp,
                                 ensemble: TreeEnsemble(base: base, scale: 1, featureCount: set.features, trees: trees))

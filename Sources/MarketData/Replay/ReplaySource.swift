@@ -45,7 +45,7 @@ public final class ReplaySource: MarketSource {
     }
 
     /// The last closed bar's close, with the change from the bar that closed 24 h earlier
-    /// (or the latest one before that, across a gap); nil change when there is none.
+    /// (or the latest one up to an hour before that, across a gap); nil change when there is none.
     public func latestPrice(of asset: AssetID) async throws -> PriceQuote {
         calls.add(1, ordering: .relaxed)
         guard let bars = data.series[asset] else { throw MarketSourceError.unknownAsset(asset) }
@@ -56,7 +56,8 @@ public final class ReplaySource: MarketSource {
         let dayBefore = last.closeTime - .hours(24)
         // Bars up to index `k` have closeTime ≤ dayBefore.
         let k = Self.firstIndex(bars, atOrAfter: dayBefore - BarGrid.step + Milliseconds(1))
-        let change = k > 0 ? last.close / bars[k - 1].close - 1 : nil
+        // Across a gap longer than an hour the "24 h" change would span much more: say nothing.
+        let change = k > 0 && bars[k - 1].closeTime >= dayBefore - .hours(1) ? last.close / bars[k - 1].close - 1 : nil
         return PriceQuote(asset: asset, price: last.close, change24h: change, time: last.closeTime)
     }
 

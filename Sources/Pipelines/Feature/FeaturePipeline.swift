@@ -21,14 +21,16 @@ public struct FeaturePipeline: Pipeline {
     let initialHistory: Milliseconds
     /// How far back gaps are looked for on each run.
     let gapLookback: Milliseconds
+    let gapLedger: GapLedger?
 
     static let stateKey = "feature-engine.v1"
 
     public init(source: any MarketSource, prices: any PriceStore, features: any FeatureStore, clock: any WallClock,
-                initialHistory: Milliseconds? = nil, gapLookback: Milliseconds = .days(2)) {
+                initialHistory: Milliseconds? = nil, gapLookback: Milliseconds = .days(2), gapLedger: GapLedger? = nil) {
         self.source = source; self.prices = prices; self.features = features; self.clock = clock
         self.initialHistory = initialHistory ?? source.historyLimit ?? .days(7)
         self.gapLookback = gapLookback
+        self.gapLedger = gapLedger
     }
 
     public func run(_ context: RunContext) throws -> JSONValue {
@@ -52,8 +54,9 @@ public struct FeaturePipeline: Pipeline {
         public var gapsFound = 0, gapsFilled = 0, missingBars = 0
         public var rowsWritten = 0, recomputed = false
         public var lastBar: Timestamp?
+        public init() {}
 
-        var json: JSONValue {
+        public var json: JSONValue {
             .object([
                 ("fetched", .number(Double(fetched))), ("inserted", .number(Double(inserted))),
                 ("updated", .number(Double(updated))), ("unchanged", .number(Double(unchanged))),
@@ -101,6 +104,7 @@ public struct FeaturePipeline: Pipeline {
             }
         }
         report.missingBars = gaps.reduce(0) { $0 + $1.missingBars }
+        gapLedger?.record(found: report.gapsFound, backfilled: report.gapsFilled)
 
         let (rows, recomputed) = try computeFeatures(asset, forceRecompute: filledAny || report.updated > 0)
         report.recomputed = recomputed
@@ -108,6 +112,31 @@ public struct FeaturePipeline: Pipeline {
         report.lastBar = try prices.latestBar(asset: asset)?.time
         return report
     }
+
+    /// Stores bars that came from elsewhere (an imported CSV, a backfill) exactly as fetched
+    /// ones are: validated, upserted, then the features recomputed over the stored series.
+    public func ingest(_ bars: [Bar], asset: AssetID) throws -> AssetReport {
+        var report = AssetReport()
+        report.fetched = bars.count
+        let validation = BarValidation(bars, now: clock.now())
+        report.rejected = validation.rejected
+        report.duplicates = validation.duplicates
+        report.outOfOrder = validation.outOfOrder
+        if !validation.accepted.isEmpty {
+            let count = try prices.upsert(validation.accepted, asset: asset)
+            report.inserted = count.inserted; report.updated = count.updated; report.unchanged = count.unchanged
+        }
+        if report.inserted + report.updated > 0 {
+            let (rows, _) = try computeFeatures(asset, forceRecompute: true)
+            report.recomputed = true
+            if !rows.isEmpty { report.rowsWritten = try features.upsert(rows).written }
+        }
+        report.lastBar = try prices.latestBar(asset: asset)?.time
+        return report
+    }
+
+    /// Fetches bars since `since` from the source (for backfill).
+    public func fetchBars(_ asset: AssetID, since: Timestamp) throws -> [Bar] { try fetch(asset, since: since) }
 
     private func fetch(_ asset: AssetID, since: Timestamp) throws -> [Bar] {
         let source = self.source

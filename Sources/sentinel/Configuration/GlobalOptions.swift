@@ -14,8 +14,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (env SENTINEL_LOG_LEVEL).")
     var logLevel: String?
 
-    @Option(name: .customLong("asset"), help: "Asset to serve, by CoinGecko id; repeatable (env SENTINEL_ASSETS, comma-separated; default bitcoin, ethereum).")
-    var assets: [String] = []
+    @Option(name: .customLong("assets"), help: "Assets to serve, by CoinGecko id, comma-separated (env SENTINEL_ASSETS; default bitcoin,ethereum, or every asset of the replay data).")
+    var assetList: String?
+
+    var assets: [String] { assetList.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? [] }
 
     var databasePath: String { db ?? Environment.string("SENTINEL_DB") ?? "./sentinel.db" }
 

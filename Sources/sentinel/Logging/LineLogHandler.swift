@@ -39,7 +39,13 @@ struct LineLogHandler: LogHandler {
             ? Self.json(level: event.level, label: label, message: "\(event.message)", metadata: merged)
             : Self.keyValue(level: event.level, label: label, message: "\(event.message)", metadata: merged)
         Self.output.withLock { _ in
-            line.withCString { p in _ = fputs(p, stderr) }
+            let bytes = Array(line.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { buf in write(2, buf.baseAddress.map { $0 + offset }, buf.count - offset) }
+                if n <= 0 { break }
+                offset += n
+            }
         }
     }
 

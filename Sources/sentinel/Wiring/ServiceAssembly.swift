@@ -1,0 +1,95 @@
+import API
+import ArgumentParser
+import Domain
+import Foundation
+import HTTPClient
+import Jobs
+import Logging
+import MarketData
+import Pipelines
+import Storage
+
+/// Builds the object graph every command shares: the store, the clock, the market source,
+/// the run queue and the pipelines. The only place that knows every module.
+struct ServiceAssembly {
+    let store: SQLiteStore
+    let clock: any WallClock
+    let source: any MarketSource
+    let replay: ReplaySource?
+    let ids: ULIDGenerator
+    let assets: AssetCatalog
+    let queue: RunQueue
+    let registry: ModelRegistry
+    let pipelines: [any Pipeline]
+    let gapLedger: GapLedger
+    let logger: Logger
+
+    enum ClockMode {
+        /// The replay clock runs on its own at the configured speed (serve).
+        case running
+        /// The replay clock stands at the store's newest bar plus one bar (one-shot commands).
+        case oneShot
+    }
+
+    static func make(global: GlobalOptions, sourceOptions: SourceOptions, clockMode: ClockMode,
+                     logger: Logger) throws -> ServiceAssembly {
+        let store = try openStore(global.databasePath, logger: logger)
+        let explicitAssets = try global.resolvedAssets()
+        let clock: any WallClock
+        let source: any MarketSource
+        var replay: ReplaySource?
+        var assetIDs: [AssetID]
+        switch try sourceOptions.kind() {
+        case .replay:
+            let data = try sourceOptions.replayDataSet()
+            let userListedAssets = !global.assets.isEmpty || Environment.string("SENTINEL_ASSETS") != nil
+            assetIDs = userListedAssets ? explicitAssets.map { AssetID($0) } : data.assets
+            for a in assetIDs where data.range(of: a) == nil {
+                throw ValidationError("asset '\(a)' has no replay data (have: \(data.assets.map(\.rawValue).joined(separator: ", ")))")
+            }
+            var start = try sourceOptions.replayStartTime() ?? data.defaultStart
+            let replayClock: ReplayClock
+            switch clockMode {
+            case .running:
+                replayClock = ReplayClock(start: start, speed: try sourceOptions.replaySpeed())
+            case .oneShot:
+                let newest = try assetIDs.compactMap { try store.latestBar(asset: $0)?.closeTime }.max()
+                if let newest, newest > start { start = newest + BarGrid.step }
+                replayClock = ReplayClock.manual(start: start)
+            }
+            let r = ReplaySource(data: data, clock: replayClock)
+            replay = r
+            clock = replayClock
+            source = r
+        case .coingecko:
+            assetIDs = explicitAssets.map { AssetID($0) }
+            let system = SystemWallClock()
+            clock = system
+            source = CoinGeckoClient(configuration: try sourceOptions.coinGeckoConfiguration(), http: HTTPClient(),
+                                     clock: system, logger: logger)
+        }
+        let ids = ULIDGenerator(clock: clock)
+        let queue = RunQueue(store: store, ids: ids, clock: clock)
+        let registry = ModelRegistry(models: store, clock: clock, ids: ids)
+        let gapLedger = GapLedger()
+        let pipelines: [any Pipeline] = [
+            FeaturePipeline(source: source, prices: store, features: store, clock: clock, gapLedger: gapLedger),
+            TrainingPipeline(features: store, registry: registry, clock: clock, ids: ids),
+        ]
+        return ServiceAssembly(store: store, clock: clock, source: source, replay: replay, ids: ids,
+                               assets: AssetCatalog(assetIDs.map(AssetDescriptor.known)), queue: queue,
+                               registry: registry, pipelines: pipelines, gapLedger: gapLedger, logger: logger)
+    }
+
+    static func openStore(_ path: String, logger: Logger) throws -> SQLiteStore {
+        do {
+            return try SQLiteStore.open(path: path)
+        } catch {
+            throw ValidationError("cannot open the store at \(path): \(error)")
+        }
+    }
+
+    func sourceStatuses() -> [MarketSourceStatus] { [source.status] }
+
+    var modeName: String { replay == nil ? "live" : "replay" }
+}
