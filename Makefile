@@ -3,7 +3,7 @@ SWIFT ?= swift
 PATH := /opt/swift/usr/bin:$(PATH)
 export PATH
 
-.PHONY: run test build release deps bench clean
+.PHONY: run test build release deps bench clean contract
 
 deps:
 	@.ci/install-deps
@@ -27,3 +27,7 @@ release: deps
 
 clean:
 	rm -rf .build
+
+## The API bundles a copy of the contract; refresh it after editing OpenAPI/openapi.yaml.
+contract:
+	cp OpenAPI/openapi.yaml Sources/API/Resources/openapi.yaml

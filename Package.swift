@@ -72,19 +72,18 @@ var targets: [Target] = [
 targets += [
     testTarget("DomainTests", ["Domain"]),
     testTarget("HashingTests", ["Hashing"]),
-    testTarget("HTTPServerTests", ["HTTPServer"]),
+    testTarget("HTTPServerTests", ["HTTPServer", "SentinelTesting"]),
     testTarget("HTTPClientTests", ["HTTPClient"]),
-    testTarget("StorageTests", ["Storage", "Domain"]),
+    testTarget("StorageTests", ["Storage", "Domain", "SentinelTesting"]),
     testTarget("MarketDataTests", ["MarketData", "Domain", "HTTPClient"], resources: [.copy("Fixtures")]),
     testTarget("FeaturesTests", ["Features"], resources: [.copy("Fixtures")]),
     testTarget("LearningTests", ["Learning"], resources: [.copy("Fixtures")]),
     testTarget("StatisticsTests", ["Statistics"], resources: [.copy("Fixtures")]),
     testTarget("PipelinesTests", ["Pipelines", "Storage", "MarketData", "SentinelTesting"]),
     testTarget("JobsTests", ["Jobs", "Storage", "SentinelTesting"]),
-    testTarget("APITests", ["API", "SentinelTesting",
-        .product(name: "Yams", package: "Yams"),
-        .product(name: "OpenAPIKit", package: "OpenAPIKit")]),
-    testTarget("SentinelTests", ["SentinelTesting", .product(name: "Yams", package: "Yams")]),
+    testTarget("APITests", ["API", "SentinelTesting"]),
+    testTarget("SentinelTests", ["SentinelTesting", .product(name: "Yams", package: "Yams"),
+                                 .product(name: "OpenAPIKit", package: "OpenAPIKit")]),
 ].compactMap { $0 }
 
 // With SENTINEL_TEST_TARGETS set, keep only what those tests need, so one module's work in

@@ -6,6 +6,8 @@ struct BenchmarkOptions {
     var writeSynthetic: String?
     var syntheticCount = 1_000_000
     var runs = 5
+    /// Which measurements to run (matrix, rows, resume1); all by default.
+    var kinds: Set<String> = ["matrix", "rows", "resume1"]
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
@@ -15,6 +17,7 @@ struct BenchmarkOptions {
             case "--write-synthetic": writeSynthetic = it.next()
             case "--bars": syntheticCount = it.next().flatMap { Int($0) } ?? syntheticCount
             case "--runs": runs = max(1, it.next().flatMap { Int($0) } ?? runs)
+            case "--only": kinds = Set((it.next() ?? "").split(separator: ",").map(String.init))
             default: if realPath == nil { realPath = a }
             }
         }

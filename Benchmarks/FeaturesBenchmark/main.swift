@@ -1,60 +1,78 @@
 // Feature set v1 throughput: bars per second, median of 5 runs, for the bundled real bars and for
 // 1,000,000 synthetic bars (a seeded random walk). Usage:
-//   FeaturesBenchmark [--real PATH] [--write-synthetic PATH] [--bars N] [--runs N]
+//   FeaturesBenchmark [--real PATH] [--write-synthetic PATH] [--bars N] [--runs N] [--only matrix,rows,resume1]
 // Lines starting with RESULT are read by Benchmarks/features/run.sh.
 import Foundation
 import Domain
 import Features
 
 let options = BenchmarkOptions(CommandLine.arguments)
-var results: [(String, Int, Double)] = []
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
 
-/// Runs `body` `runs` times and returns the median wall time in seconds.
-func timeMedian(runs: Int, _ body: () -> Int) -> Double {
-    var times: [Double] = []
+
+/// Wall and process CPU seconds of one call, medians over `runs` calls. CPU time is what the ratio
+/// uses: on a shared machine wall time also measures the neighbours.
+struct Timing { var wall: Double; var cpu: Double }
+
+func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+func timeMedian(runs: Int, _ body: () -> Int) -> Timing {
+    var walls: [Double] = [], cpus: [Double] = []
     var sink = 0
     for _ in 0..<runs {
+        let cpu0 = cpuSeconds()
         let start = ContinuousClock.now
         sink &+= body()
         let elapsed = ContinuousClock.now - start
-        times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        cpus.append(cpuSeconds() - cpu0)
+        walls.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
     if sink == Int.min { print("unreachable") }
-    return median(times)
+    return Timing(wall: median(walls), cpu: median(cpus))
+}
+
+func report(_ label: String, _ kind: String, _ count: Int, _ t: Timing) {
+    print(String(format: "%-10@ %-8@ %9d bars  wall %8.2f ms  cpu %8.2f ms  %12.0f bars/s (cpu)",
+                 label, kind, count, t.wall * 1000, t.cpu * 1000, Double(count) / t.cpu))
+    print("RESULT \(label) \(kind) \(count) \(Double(count) / t.wall) \(Double(count) / t.cpu)")
 }
 
 func measure(_ label: String, _ bars: [Bar]) {
     let engine = FeatureEngine(asset: "bitcoin")
-    let matrix = timeMedian(runs: options.runs) { engine.matrix(for: bars).values.count }
-    let rows = timeMedian(runs: options.runs) { engine.rows(for: bars).count }
-    for (kind, seconds) in [("matrix", matrix), ("rows", rows)] {
-        let rate = Double(bars.count) / seconds
-        print(String(format: "%-10@ %-7@ %9d bars  %8.2f ms  %14.0f bars/s", label, kind, bars.count, seconds * 1000, rate))
-        print("RESULT \(label) \(kind) \(bars.count) \(rate)")
+    if options.kinds.contains("matrix") {
+        report(label, "matrix", bars.count, timeMedian(runs: options.runs) { engine.matrix(for: bars).values.count })
     }
+    if options.kinds.contains("rows") {
+        report(label, "rows", bars.count, timeMedian(runs: options.runs) { engine.rows(for: bars).count })
+    }
+}
+
+/// The live path: one bar at a time through resume, as the feature pipeline runs it.
+func measureResume(_ bars: [Bar]) {
+    let engine = FeatureEngine(asset: "bitcoin")
+    let perBar = timeMedian(runs: options.runs) {
+        var state = FeatureEngine.State.empty
+        var produced = 0
+        for bar in bars {
+            guard let update = try? engine.resume(state, with: [bar]) else { return produced }
+            state = update.state
+            produced += update.newRows.count
+        }
+        return produced
+    }
+    report("real", "resume1", bars.count, perBar)
 }
 
 if let path = options.realPath {
     do {
         let bars = try BarCSV.read(path)
         measure("real", bars)
-        // The live path: one bar at a time through resume, as the feature pipeline runs it.
-        let engine = FeatureEngine(asset: "bitcoin")
-        let perBar = timeMedian(runs: options.runs) {
-            var state = FeatureEngine.State.empty
-            var produced = 0
-            for bar in bars {
-                guard let update = try? engine.resume(state, with: [bar]) else { return produced }
-                state = update.state
-                produced += update.newRows.count
-            }
-            return produced
-        }
-        print(String(format: "%-10@ %-7@ %9d bars  %8.2f ms  %14.0f bars/s", "real", "resume1", bars.count, perBar * 1000,
-                     Double(bars.count) / perBar))
-        print("RESULT real resume1 \(bars.count) \(Double(bars.count) / perBar)")
+        if options.kinds.contains("resume1") { measureResume(bars) }
     } catch {
         print("cannot read \(path): \(error)")
     }

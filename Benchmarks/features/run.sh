@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Feature set v1: Swift (release) vs pandas on the same inputs, bars per second, median of 5 runs.
+# The ratio uses process CPU time (both sides are single-threaded), so neighbours on a shared
+# machine do not skew it; wall-clock figures are printed too.
 # Usage: Benchmarks/features/run.sh      (from anywhere; needs python3 with venv, and PyPI access once)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,10 +27,10 @@ echo "== pandas =="
   --golden "$GOLDEN" | tee "$OUT/pandas.txt"
 
 echo
-echo "== bars per second (median of 5) =="
+echo "== bars per second, process CPU time (median of 5; wall-clock figures are in the lines above) =="
 awk '
-  FNR == NR && /^RESULT/ { swift[$2 " " $3] = $5; n[$2] = $4; next }
-  /^RESULT/ { pandas[$2] = $5 }
+  FNR == NR && /^RESULT/ { swift[$2 " " $3] = $6; n[$2] = $4; next }
+  /^RESULT/ { pandas[$2] = $6 }
   END {
     printf "%-10s %9s %14s %14s %14s %9s %9s\n", "input", "bars", "pandas", "swift matrix", "swift rows", "matrix x", "rows x"
     split("real synthetic", inputs, " ")

@@ -1,3 +1,4 @@
+import SentinelTesting
 import Testing
 import HTTPServer
 

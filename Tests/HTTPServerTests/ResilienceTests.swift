@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import SentinelTesting
 import Glibc
 #endif
 import Dispatch

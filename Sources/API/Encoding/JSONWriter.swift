@@ -9,6 +9,10 @@ public import Domain
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     private var needsComma = false
+    /// Bytes before this offset are the representation's stable part: the ETag covers only
+    /// them, so volatile fields written after ``markStable()`` (`as_of`, freshness ages)
+    /// do not defeat `If-None-Match` polling.
+    public private(set) var stableLength: Int?
 
     public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
@@ -35,6 +39,12 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
+
+    /// Marks everything written so far as the stable part of the representation.
+    public mutating func markStable() { stableLength = bytes.count }
+
+    /// The bytes the ETag is computed from.
+    public var etagBasis: ArraySlice<UInt8> { bytes[..<(stableLength ?? bytes.count)] }
 
     // MARK: values
 

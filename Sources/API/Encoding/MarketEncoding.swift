@@ -49,6 +49,7 @@ extension JSONWriter {
         body(&self)
         endArray()
         field("next_cursor", nextCursor)
+        markStable()
         field("as_of", asOf)
         if let freshness { freshness.write(to: &self) }
         endObject()

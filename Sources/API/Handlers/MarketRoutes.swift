@@ -61,7 +61,7 @@ public struct MarketRoutes: Sendable {
         w.field("next_cursor", nil as String?)
         w.field("as_of", now)
         w.endObject()
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     func latestPrice(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -81,9 +81,10 @@ public struct MarketRoutes: Sendable {
         w.field("change_24h", dayAgo.map { latest.close / $0.close - 1 })
         w.field("change_24h_percent", dayAgo.map { (latest.close / $0.close - 1) * 100 })
         w.field("price_24h_ago", dayAgo?.close)
+        w.markStable()
         fresh.write(to: &w)
         w.endObject()
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     func pricePage(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -97,7 +98,7 @@ public struct MarketRoutes: Sendable {
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: now, freshness: fresh) { w in
             for b in page.items { w.bar(b) }
         }
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     func featurePage(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -112,7 +113,7 @@ public struct MarketRoutes: Sendable {
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: now, freshness: fresh) { w in
             for row in page.items { w.featureRow(row, columns: columns) }
         }
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     func sourceList(_ request: HTTPRequest) -> HTTPResponse {
@@ -145,6 +146,6 @@ public struct MarketRoutes: Sendable {
         w.endArray()
         w.field("as_of", clock.now())
         w.endObject()
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 }

@@ -37,7 +37,7 @@ public struct ModelRoutes: Sendable {
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: clock.now()) { w in
             for m in page.items { w.modelVersion(m) }
         }
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     static func modelID(_ request: HTTPRequest) throws -> ULID {
@@ -51,7 +51,7 @@ public struct ModelRoutes: Sendable {
         guard let m = try models.version(id: id) else { throw APIProblem.notFound(resource: "model version", id: id.string) }
         var w = JSONWriter(capacity: 4096)
         w.modelVersion(m)
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     func history(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -63,7 +63,7 @@ public struct ModelRoutes: Sendable {
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: clock.now()) { w in
             for c in page.items { w.productionChange(c) }
         }
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     func promote(_ request: HTTPRequest) throws -> HTTPResponse {

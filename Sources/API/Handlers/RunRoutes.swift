@@ -90,7 +90,7 @@ public struct RunRoutes: Sendable {
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: clock.now()) { w in
             for r in page.items { w.run(r) }
         }
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     static func runID(_ request: HTTPRequest) throws -> ULID {
@@ -104,7 +104,7 @@ public struct RunRoutes: Sendable {
         guard let run = try queue.store.run(id: id) else { throw APIProblem.notFound(resource: "run", id: id.string) }
         var w = JSONWriter()
         w.run(run)
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     func cancel(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -141,7 +141,7 @@ public struct RunRoutes: Sendable {
         w.endArray()
         w.field("as_of", clock.now())
         w.endObject()
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 
     func schedulerStatus(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -157,6 +157,6 @@ public struct RunRoutes: Sendable {
         w.field("lag_seconds", oldest.map { Double(now.milliseconds - $0.requestedAt.milliseconds) / 1000 } ?? 0)
         w.field("as_of", now)
         w.endObject()
-        return ConditionalGET.respond(request, json: w.bytes)
+        return ConditionalGET.respond(request, w)
     }
 }

@@ -25,6 +25,9 @@ public struct FeatureEngine: Sendable {
 
     public init(asset: AssetID) { self.asset = asset }
 
+    /// Rows computed per kernel call: 2048 × 32 doubles (512 KiB) stay in cache across its passes.
+    static let chunkRows = 2048
+
     /// Feature rows for every bar, computed from scratch. The last 6 rows have no targets.
     /// The bars must be contiguous (check with ``contiguityBreaks(_:after:)``).
     public func rows(for bars: [Bar]) -> [FeatureRow] {
@@ -38,27 +41,21 @@ public struct FeatureEngine: Sendable {
         let width = FeatureKernel.columns
         let closes = bars.map(\.close)
         let times = bars.map(\.time.milliseconds)
-        let values = [Double](unsafeUninitializedCapacity: n * width) { buffer, count in
-            if let out = buffer.baseAddress {
-                closes.withUnsafeBufferPointer { c in
-                    times.withUnsafeBufferPointer { t in
-                        if let tp = t.baseAddress {
-                            _ = FeatureKernel.run(closes: c, rows: 0..<n, times: tp, seed: nil, captureAt: -1, out: out)
-                        }
+        let values = LargeBuffer.doubles(count: n * width) { out in
+            closes.withUnsafeBufferPointer { c in
+                times.withUnsafeBufferPointer { t in
+                    guard let tp = t.baseAddress else { return }
+                    // A chunk at a time, so the kernel's passes over a chunk stay in cache.
+                    var seed: EMAValues?
+                    for lo in stride(from: 0, to: n, by: Self.chunkRows) {
+                        let hi = min(lo + Self.chunkRows, n)
+                        seed = FeatureKernel.run(closes: c, rows: lo..<hi, times: tp + lo, seed: seed, captureAt: -1,
+                                                 out: out + lo * width).last
                     }
                 }
             }
-            count = n * width
         }
-        let h = featureSet.horizonBars
-        var targets = FeatureMatrix.Targets(count: n)
-        for i in 0..<max(n - h, 0) {
-            let t = Self.targets(price: closes[i], future: closes[i + h])
-            targets.futurePrice[i] = t.futurePrice
-            targets.targetReturn[i] = t.targetReturn
-            targets.targetLogReturn[i] = t.targetLogReturn
-            targets.targetDirection[i] = Double(t.targetDirection)
-        }
+        let targets = Self.targetColumns(closes)
         return FeatureMatrix(times: bars.map(\.time), closes: closes, values: values, targets: targets)
     }
 
@@ -116,7 +113,7 @@ public struct FeatureEngine: Sendable {
         fresh.reserveCapacity(bars.count)
         let setName = featureSet.name
         // Rows are computed a chunk at a time into a buffer that stays in cache, then copied out.
-        let chunk = min(n - outputStart, 2048)
+        let chunk = min(n - outputStart, Self.chunkRows)
         let out = UnsafeMutablePointer<Double>.allocate(capacity: chunk * width)
         defer { out.deallocate() }
         var seed = state.emaBeforePending
@@ -150,6 +147,20 @@ public struct FeatureEngine: Sendable {
         let next = State(barCount: newCount, lastBarTime: bars[bars.count - 1].time,
                          closes: Array(closes[(n - kept)...]), emaBeforePending: captured)
         return FeatureUpdate(completedRows: completed, newRows: fresh, state: next)
+    }
+
+    /// The four target columns of a whole series, NaN where the future is not known.
+    static func targetColumns(_ closes: [Double]) -> FeatureMatrix.Targets {
+        let n = closes.count, h = FeatureSetVersion.v1.horizonBars
+        func column(_ value: (Double, Double) -> Double) -> [Double] {
+            LargeBuffer.doubles(count: n) { out in
+                for i in 0..<n { out[i] = i + h < n ? value(closes[i], closes[i + h]) : .nan }
+            }
+        }
+        return FeatureMatrix.Targets(futurePrice: column { _, f in f },
+                                     targetReturn: column { p, f in f / p - 1 },
+                                     targetLogReturn: column { p, f in log(f / p) },
+                                     targetDirection: column { p, f in f > p ? 1 : 0 })
     }
 
     /// The horizon targets of a row: pandas' `future / p - 1`, `ln(future / p)`, and `future > p`.

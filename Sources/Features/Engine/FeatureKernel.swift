@@ -13,7 +13,11 @@ import Darwin
 /// before it and the EMAs of the row before, which is what `FeatureEngine.State` keeps.
 /// A lookback that falls before index 0 of `closes` is "not available" (NaN), which is pandas'
 /// `shift` at the start of a series; callers that resume mid-series pass at least
-/// `FeatureKernel.lookback` closes before `outputStart`, so that never happens there.
+/// `FeatureKernel.lookback` closes before the first row, so that never happens there.
+///
+/// The work is split into small passes over the rows (one per feature family) rather than one
+/// big loop body: each pass has independent iterations apart from the EMA recurrences, so the CPU
+/// overlaps the divisions of neighbouring rows instead of waiting on each.
 enum FeatureKernel {
     /// Closes a row looks back at most (volatility: 20 returns need 21 closes).
     static let lookback = 20
@@ -26,6 +30,20 @@ enum FeatureKernel {
         var captured: EMAValues?
     }
 
+    /// The inputs every pass reads: closes, and per-close returns, gains and losses from `base` on.
+    private struct Inputs {
+        let c: UnsafePointer<Double>
+        let times: UnsafePointer<Int64>
+        let rows: Range<Int>
+        let base: Int
+        let r: UnsafePointer<Double>
+        let gains: UnsafePointer<Double>
+        let losses: UnsafePointer<Double>
+        let out: UnsafeMutablePointer<Double>
+
+        @inline(__always) func row(_ i: Int) -> UnsafeMutablePointer<Double> { out + (i - rows.lowerBound) * columns }
+    }
+
     /// Computes the rows in `rows` (indices into `closes`) into `out`, row-major, `columns` per row.
     ///
     /// - Parameters:
@@ -34,17 +52,16 @@ enum FeatureKernel {
     ///   - captureAt: a row index whose EMAs are reported (the seed when it is `rows.lowerBound - 1`).
     static func run(closes: UnsafeBufferPointer<Double>, rows: Range<Int>, times: UnsafePointer<Int64>,
                     seed: EMAValues?, captureAt: Int, out: UnsafeMutablePointer<Double>) -> Outcome {
-        let n = closes.count
         let outputStart = rows.lowerBound
-        precondition(outputStart >= 0 && rows.upperBound <= n)
+        precondition(outputStart >= 0 && rows.upperBound <= closes.count)
         precondition((seed == nil) == (outputStart == 0))
         var outcome = Outcome(last: seed, captured: captureAt == outputStart - 1 ? seed : nil)
         guard !rows.isEmpty, let c = closes.baseAddress else { return outcome }
 
-        // Returns are needed 20 at a time by volatility and by the lags; divide once per close.
+        // Returns are needed 20 at a time by volatility and by the lags: divide once per close.
+        // Likewise RSI's gains and losses, branch-free and exact as (|d| ± d) / 2; the delta before
+        // the series start is NaN in pandas and `where` makes its gain and loss 0.
         let base = max(outputStart - lookback, 0)
-        // Likewise RSI's gains and losses, which are branch-free and exact as (|d| ± d) / 2; the
-        // delta before the series start is NaN in pandas and `where` makes its gain and loss 0.
         let span = rows.upperBound - base
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * span)
         defer { scratch.deallocate() }
@@ -60,19 +77,24 @@ enum FeatureKernel {
                 losses[j] = (d.magnitude - d) * 0.5
             }
         }
+        let inputs = Inputs(c: c, times: times, rows: rows, base: base, r: r, gains: gains, losses: losses, out: out)
 
+        outcome.last = emaPass(inputs, seed: seed ?? EMAValues(seed: c[0]), captureAt: captureAt, captured: &outcome.captured)
+        pointPass(inputs)
+        windowPass(inputs)
+        momentumPass(inputs)
+        return outcome
+    }
+
+    /// EMAs, MACD and its signal: the only serial recurrence. Row 0 of a series keeps its seed (y0 = x0).
+    private static func emaPass(_ x: Inputs, seed: EMAValues, captureAt: Int, captured: inout EMAValues?) -> EMAValues {
         let w = EMAWeights()
         let (a5, a10, a20, a12, a26, a9) = (w.a5, w.a10, w.a20, w.a12, w.a26, w.a9)
         let (b5, b10, b20, b12, b26, b9) = (w.b5, w.b10, w.b20, w.b12, w.b26, w.b9)
-        var ema = seed ?? EMAValues(seed: c[0])
-        let nan = Double.nan
-
-        for i in rows {
-            let p = c[i]
-            let o = out + (i - outputStart) * columns
-
+        var ema = seed
+        for i in x.rows {
+            let p = x.c[i]
             if i > 0 {
-                // Row 0 of a series keeps its seed (y0 = x0); later rows apply the recurrence.
                 ema.ema5 = a5 * p + b5 * ema.ema5
                 ema.ema10 = a10 * p + b10 * ema.ema10
                 ema.ema20 = a20 * p + b20 * ema.ema20
@@ -80,49 +102,34 @@ enum FeatureKernel {
                 ema.ema26 = a26 * p + b26 * ema.ema26
                 ema.signal9 = a9 * (ema.ema12 - ema.ema26) + b9 * ema.signal9
             }
-            if i == captureAt { outcome.captured = ema }
+            if i == captureAt { captured = ema }
+            let o = x.row(i)
             let macd = ema.ema12 - ema.ema26
-
-            o[FeatureColumn.returns.rawValue] = r[i - base]
-            o[FeatureColumn.logReturns.rawValue] = i >= 1 ? log(p / c[i - 1]) : nan
-            o[FeatureColumn.rsi.rawValue] = i >= 13 ? rsi(gains + (i - 13 - base), losses + (i - 13 - base)) : nan
             o[FeatureColumn.macd.rawValue] = macd
             o[FeatureColumn.macdSignal.rawValue] = ema.signal9
             o[FeatureColumn.macdHistogram.rawValue] = macd - ema.signal9
             o[FeatureColumn.ema5.rawValue] = ema.ema5
             o[FeatureColumn.ema10.rawValue] = ema.ema10
             o[FeatureColumn.ema20.rawValue] = ema.ema20
+        }
+        return ema
+    }
 
-            // Window sums in a fixed tree of 5-close blocks: sma_5, sma_10 and sma_20 share them.
-            let s5a = i >= 4 ? blockSum5(c, i) : nan
-            let s5b = i >= 9 ? blockSum5(c, i - 5) : nan
-            let s10 = s5a + s5b
-            let s20 = i >= 19 ? s10 + (blockSum5(c, i - 10) + blockSum5(c, i - 15)) : nan
-            let sma5 = s5a / 5, sma10 = s10 / 10, sma20 = s20 / 20
-            o[FeatureColumn.sma5.rawValue] = sma5
-            o[FeatureColumn.sma10.rawValue] = sma10
-            o[FeatureColumn.sma20.rawValue] = sma20
-            o[FeatureColumn.priceToSMA20.rawValue] = p / sma20
-            o[FeatureColumn.sma5ToSMA20.rawValue] = sma5 / sma20
+    /// Per-bar values: returns, log returns, calendar fields, price and return lags.
+    private static func pointPass(_ x: Inputs) {
+        let nan = Double.nan, c = x.c, r = x.r, base = x.base
+        let day: Int64 = 86_400_000, hour: Int64 = 3_600_000
+        for i in x.rows {
+            let o = x.row(i)
+            o[FeatureColumn.returns.rawValue] = r[i - base]
+            o[FeatureColumn.logReturns.rawValue] = i >= 1 ? log(c[i] / c[i - 1]) : nan
 
-            if i >= 19 {
-                let sd = deviation20(c + (i - 19), mean: sma20)
-                let up = sma20 + 2 * sd, lo = sma20 - 2 * sd
-                o[FeatureColumn.bbWidth.rawValue] = (up - lo) / sma20
-                o[FeatureColumn.bbPosition.rawValue] = (p - lo) / (up - lo)
-            } else {
-                o[FeatureColumn.bbWidth.rawValue] = nan
-                o[FeatureColumn.bbPosition.rawValue] = nan
-            }
-            o[FeatureColumn.volatility.rawValue] = i >= 20 ? volatility(r + (i - 19 - base)) : nan
-
-            let p10 = i >= 10 ? c[i - 10] : nan
-            o[FeatureColumn.momentum10.rawValue] = p - p10
-            o[FeatureColumn.roc10.rawValue] = (p - p10) / p10 * 100
-
-            let t = Timestamp(milliseconds: times[i - outputStart])
-            let dow = t.utcDayOfWeek
-            o[FeatureColumn.hour.rawValue] = Double(t.utcHour)
+            // UTC calendar fields with floor division (1970-01-01 was a Thursday: Monday = 0 → 3).
+            let ms = x.times[i - x.rows.lowerBound]
+            var days = ms / day
+            if ms % day < 0 { days -= 1 }
+            let dow = ((days + 3) % 7 + 7) % 7
+            o[FeatureColumn.hour.rawValue] = Double((ms - days * day) / hour)
             o[FeatureColumn.dayOfWeek.rawValue] = Double(dow)
             o[FeatureColumn.isWeekend.rawValue] = dow >= 5 ? 1 : 0
 
@@ -130,15 +137,124 @@ enum FeatureKernel {
             o[FeatureColumn.priceLag2.rawValue] = i >= 2 ? c[i - 2] : nan
             o[FeatureColumn.priceLag3.rawValue] = i >= 3 ? c[i - 3] : nan
             o[FeatureColumn.priceLag5.rawValue] = i >= 5 ? c[i - 5] : nan
-            o[FeatureColumn.priceLag10.rawValue] = p10
+            o[FeatureColumn.priceLag10.rawValue] = i >= 10 ? c[i - 10] : nan
             o[FeatureColumn.returnsLag1.rawValue] = i >= 1 ? r[i - 1 - base] : nan
             o[FeatureColumn.returnsLag2.rawValue] = i >= 2 ? r[i - 2 - base] : nan
             o[FeatureColumn.returnsLag3.rawValue] = i >= 3 ? r[i - 3 - base] : nan
             o[FeatureColumn.returnsLag5.rawValue] = i >= 5 ? r[i - 5 - base] : nan
             o[FeatureColumn.returnsLag10.rawValue] = i >= 10 ? r[i - 10 - base] : nan
         }
-        outcome.last = ema
-        return outcome
+    }
+
+    /// Rolling windows: SMAs, Bollinger, their ratios, RSI and volatility.
+    ///
+    /// Sums are taken per row (cheap and independent); every division and square root runs four rows
+    /// at a time in SIMD lanes, where the divider is the bottleneck. IEEE division and square root are
+    /// correctly rounded lane by lane, so the lanes give exactly the bits of the scalar formulas.
+    private static func windowPass(_ x: Inputs) {
+        let nan = Double.nan, c = x.c, base = x.base
+        let count = x.rows.count, first = x.rows.lowerBound
+        let temp = UnsafeMutablePointer<Double>.allocate(capacity: 8 * count)
+        defer { temp.deallocate() }
+        // Per row, NaN while the window is short: block sums, Σ returns, Σ gains, Σ losses; then the
+        // means and the sums of squared deviations from them.
+        let sum5 = temp, sum10 = temp + count, sum20 = temp + 2 * count, sumR = temp + 3 * count
+        let gainSums = temp + 4 * count, lossSums = temp + 5 * count
+        let ssPrice = temp + 6 * count, ssReturn = temp + 7 * count
+        let sma20s = sum20, meanR = sumR // overwritten in place by the means
+
+        for i in x.rows {
+            let k = i - first
+            // Window sums in a fixed tree of 5-close blocks: sma_5, sma_10 and sma_20 share them.
+            let s5a = i >= 4 ? blockSum5(c, i) : nan
+            let s5b = i >= 9 ? blockSum5(c, i - 5) : nan
+            let s10 = s5a + s5b
+            sum5[k] = s5a
+            sum10[k] = s10
+            sum20[k] = i >= 19 ? s10 + (blockSum5(c, i - 10) + blockSum5(c, i - 15)) : nan
+            sumR[k] = i >= 20 ? Self.sum20(x.r + (i - 19 - base)) : nan
+            if i >= 13 {
+                let (g, l) = gainLossSums(x.gains + (i - 13 - base), x.losses + (i - 13 - base))
+                gainSums[k] = g; lossSums[k] = l
+            } else {
+                gainSums[k] = nan; lossSums[k] = nan
+            }
+        }
+
+        forEachQuad(count) { k, lanes in
+            let price = quad(c + first + k, lanes)
+            let sma5 = quad(sum5 + k, lanes) / 5
+            let sma10 = quad(sum10 + k, lanes) / 10
+            let sma20 = quad(sum20 + k, lanes) / 20
+            let toSMA20 = price / sma20, fiveTo20 = sma5 / sma20
+            let mean = quad(sumR + k, lanes) / 20
+            for j in 0..<lanes {
+                let o = x.out + (k + j) * columns
+                o[FeatureColumn.sma5.rawValue] = sma5[j]
+                o[FeatureColumn.sma10.rawValue] = sma10[j]
+                o[FeatureColumn.sma20.rawValue] = sma20[j]
+                o[FeatureColumn.priceToSMA20.rawValue] = toSMA20[j]
+                o[FeatureColumn.sma5ToSMA20.rawValue] = fiveTo20[j]
+                sma20s[k + j] = sma20[j]
+                meanR[k + j] = mean[j]
+            }
+        }
+
+        for i in x.rows {
+            let k = i - first
+            ssPrice[k] = i >= 19 ? sumOfSquares20(c + (i - 19), mean: sma20s[k]) : nan
+            ssReturn[k] = i >= 20 ? sumOfSquares20(x.r + (i - 19 - base), mean: meanR[k]) : nan
+        }
+
+        forEachQuad(count) { k, lanes in
+            let price = quad(c + first + k, lanes)
+            let sma20 = quad(sma20s + k, lanes)
+            let sd = (quad(ssPrice + k, lanes) / 19).squareRoot()
+            let up = sma20 + 2 * sd, lo = sma20 - 2 * sd
+            let width = (up - lo) / sma20
+            let position = (price - lo) / (up - lo)
+            let volatility = (quad(ssReturn + k, lanes) / 19).squareRoot() * annualisation
+            let avgGain = quad(gainSums + k, lanes) / 14, avgLoss = quad(lossSums + k, lanes) / 14
+            let rsi = 100 - 100 / (1 + avgGain / avgLoss)
+            for j in 0..<lanes {
+                let o = x.out + (k + j) * columns
+                o[FeatureColumn.bbWidth.rawValue] = width[j]
+                o[FeatureColumn.bbPosition.rawValue] = position[j]
+                o[FeatureColumn.volatility.rawValue] = volatility[j]
+                o[FeatureColumn.rsi.rawValue] = rsi[j]
+            }
+        }
+    }
+
+    /// Calls `body(k, lanes)` for k = 0, 4, 8, … with `lanes` = 4 except possibly at the end.
+    @inline(__always)
+    private static func forEachQuad(_ count: Int, _ body: (Int, Int) -> Void) {
+        var k = 0
+        while k < count {
+            let lanes = min(4, count - k)
+            body(k, lanes)
+            k += lanes
+        }
+    }
+
+    /// Up to four consecutive values as SIMD lanes (unused lanes NaN).
+    @inline(__always)
+    private static func quad(_ p: UnsafePointer<Double>, _ lanes: Int) -> SIMD4<Double> {
+        if lanes == 4 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self) }
+        var v = SIMD4<Double>(repeating: .nan)
+        for j in 0..<lanes { v[j] = p[j] }
+        return v
+    }
+
+    /// 10-bar momentum and rate of change.
+    private static func momentumPass(_ x: Inputs) {
+        let nan = Double.nan, c = x.c
+        for i in x.rows {
+            let o = x.row(i)
+            let p = c[i], p10 = i >= 10 ? c[i - 10] : nan
+            o[FeatureColumn.momentum10.rawValue] = p - p10
+            o[FeatureColumn.roc10.rawValue] = (p - p10) / p10 * 100
+        }
     }
 
     /// c[end-4] + … + c[end], left to right.
@@ -147,11 +263,11 @@ enum FeatureKernel {
         (((c[end - 4] + c[end - 3]) + c[end - 2]) + c[end - 1]) + c[end]
     }
 
-    /// Sample standard deviation (ddof 1) of 20 values around a known mean, two-pass. Four
-    /// interleaved accumulators (combined pairwise) keep the additions from forming one long
-    /// dependency chain; the order is fixed, so every path gives the same bits.
+    /// Σ (x − mean)² over 20 values: the second pass of a two-pass sample variance. Four interleaved
+    /// accumulators (combined pairwise) keep the additions from forming one long dependency chain;
+    /// the order is fixed, so every path gives the same bits.
     @inline(__always)
-    static func deviation20(_ x: UnsafePointer<Double>, mean: Double) -> Double {
+    static func sumOfSquares20(_ x: UnsafePointer<Double>, mean: Double) -> Double {
         let m = SIMD4<Double>(repeating: mean)
         var acc = SIMD4<Double>(repeating: 0)
         let raw = UnsafeRawPointer(x)
@@ -159,29 +275,27 @@ enum FeatureKernel {
             let d = raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self) - m
             acc += d * d
         }
-        return (((acc[0] + acc[1]) + (acc[2] + acc[3])) / 19).squareRoot()
+        return (acc[0] + acc[1]) + (acc[2] + acc[3])
     }
 
-    /// Annualised sample standard deviation of 20 returns; the mean is their sum (four interleaved
-    /// partial sums) / 20.
+    /// The sum of 20 values as four interleaved partial sums, combined pairwise.
     @inline(__always)
-    static func volatility(_ r: UnsafePointer<Double>) -> Double {
+    static func sum20(_ x: UnsafePointer<Double>) -> Double {
         var acc = SIMD4<Double>(repeating: 0)
-        let raw = UnsafeRawPointer(r)
+        let raw = UnsafeRawPointer(x)
         for k in stride(from: 0, to: 20, by: 4) { acc += raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self) }
-        return deviation20(r, mean: ((acc[0] + acc[1]) + (acc[2] + acc[3])) / 20) * annualisation
+        return (acc[0] + acc[1]) + (acc[2] + acc[3])
     }
 
-    /// RSI from the 14 gains and losses starting at the pointers: 100 − 100 / (1 + mean gain / mean loss).
-    /// Each sum is two interleaved halves of 7, added at the end.
+    /// Sums of the 14 gains and of the 14 losses starting at the pointers, each as two interleaved
+    /// halves of 7 added at the end.
     @inline(__always)
-    static func rsi(_ gains: UnsafePointer<Double>, _ losses: UnsafePointer<Double>) -> Double {
+    static func gainLossSums(_ gains: UnsafePointer<Double>, _ losses: UnsafePointer<Double>) -> (Double, Double) {
         var g0 = 0.0, g1 = 0.0, l0 = 0.0, l1 = 0.0
         for k in 0..<7 {
             g0 += gains[k]; g1 += gains[k + 7]
             l0 += losses[k]; l1 += losses[k + 7]
         }
-        let avgGain = (g0 + g1) / 14, avgLoss = (l0 + l1) / 14
-        return 100 - 100 / (1 + avgGain / avgLoss)
+        return (g0 + g1, l0 + l1)
     }
 }

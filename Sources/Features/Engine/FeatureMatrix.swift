@@ -19,9 +19,9 @@ public struct FeatureMatrix: Sendable, Hashable {
         public var targetLogReturn: [Double]
         public var targetDirection: [Double]
 
-        init(count: Int) {
-            futurePrice = [Double](repeating: .nan, count: count)
-            targetReturn = futurePrice; targetLogReturn = futurePrice; targetDirection = futurePrice
+        init(futurePrice: [Double], targetReturn: [Double], targetLogReturn: [Double], targetDirection: [Double]) {
+            self.futurePrice = futurePrice; self.targetReturn = targetReturn
+            self.targetLogReturn = targetLogReturn; self.targetDirection = targetDirection
         }
     }
 

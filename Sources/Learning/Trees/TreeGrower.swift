@@ -15,7 +15,7 @@ struct TreeGrower: Sendable {
     let raw: [Double]
 
     /// Nodes with fewer rows than this are scanned by sorting instead of by histogram.
-    static let sortedScanLimit = 64
+    static let sortedScanLimit = 160
     /// Row × feature work below which a node is not worth splitting across threads.
     static let parallelWorkLimit = 1 << 16
 

@@ -53,7 +53,7 @@ struct Serve: ParsableCommand {
                                keyring: APIKeyring(writeKeys: writeKeys, readKeys: readKeys),
                                metrics: [{ requestMetrics.render() },
                                          { runMetrics.render(queueDepth: try? app.store.queueDepth()) }],
-                               draining: draining)
+                               draining: draining, triggerLimit: try server.resolvedTriggerLimit())
         var configuration = ServerConfiguration(host: host, port: try server.resolvedPort())
         configuration.eventLoops = try server.resolvedEventLoops()
         configuration.shutdownGrace = try server.resolvedShutdownGrace()

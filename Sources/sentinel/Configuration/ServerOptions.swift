@@ -28,11 +28,20 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("cors-origin"), help: "Browser origin allowed by CORS; repeatable (env SENTINEL_CORS_ORIGINS).")
     var corsOrigins: [String] = []
 
+    @Option(name: .long, help: "Pipeline triggers allowed per client per minute (env SENTINEL_TRIGGER_LIMIT; default 30, burst a third of it, at least 10).")
+    var triggerLimit: Int?
+
     @Flag(name: .long, help: "Serve the API without running the scheduler (pipelines run only when triggered).")
     var noScheduler = false
 
     @Option(name: .long, help: "Seconds to let in-flight requests finish on SIGTERM (env SENTINEL_SHUTDOWN_GRACE; default 10).")
     var shutdownGrace: Double?
+
+    func resolvedTriggerLimit() throws -> Int {
+        let v = try triggerLimit ?? Environment.int("SENTINEL_TRIGGER_LIMIT") ?? 30
+        guard (1...1_000_000).contains(v) else { throw ValidationError("--trigger-limit must be 1…1000000") }
+        return v
+    }
 
     var resolvedHost: String { host ?? Environment.string("SENTINEL_HOST") ?? "127.0.0.1" }
 

@@ -15,6 +15,7 @@ struct APIRoutes {
     let keyring: APIKeyring
     let metrics: [@Sendable () -> String]
     let draining: DrainFlag
+    var triggerLimit = 30
 
     func router() -> Router {
         var router = Router()
@@ -52,7 +53,8 @@ struct APIRoutes {
                      sources: { [source.status] }, gaps: { gaps.totals }, clock: clock).register(on: &router)
 
         RunRoutes(queue: app.queue, scheduler: scheduler, workers: workers, assets: assets, keyring: keyring,
-                  limiter: TriggerRateLimiter(clock: SystemWallClock()), clock: clock).register(on: &router)
+                  limiter: TriggerRateLimiter(burst: max(10, triggerLimit / 3), perMinute: triggerLimit,
+                                              clock: SystemWallClock()), clock: clock).register(on: &router)
 
         ModelRoutes(models: store, registry: app.registry, assets: assets, keyring: keyring, clock: clock).register(on: &router)
         return router

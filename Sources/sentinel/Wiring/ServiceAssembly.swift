@@ -47,14 +47,18 @@ struct ServiceAssembly {
             for a in assetIDs where data.range(of: a) == nil {
                 throw ValidationError("asset '\(a)' has no replay data (have: \(data.assets.map(\.rawValue).joined(separator: ", ")))")
             }
-            var start = try sourceOptions.replayStartTime() ?? data.defaultStart
+            // Without an explicit start, a restarted replay resumes where the store left off
+            // instead of going back in time.
+            let explicitStart = try sourceOptions.replayStartTime()
+            var start = explicitStart ?? data.defaultStart
+            let newest = try assetIDs.compactMap { try store.latestBar(asset: $0)?.closeTime }.max()
+            if explicitStart == nil, let newest, newest > start { start = newest }
             let replayClock: ReplayClock
             switch clockMode {
             case .running:
                 replayClock = ReplayClock(start: start, speed: try sourceOptions.replaySpeed())
             case .oneShot:
-                let newest = try assetIDs.compactMap { try store.latestBar(asset: $0)?.closeTime }.max()
-                if let newest, newest > start { start = newest + BarGrid.step }
+                if explicitStart == nil, let newest, newest >= start { start = newest + BarGrid.step }
                 replayClock = ReplayClock.manual(start: start)
             }
             let r = ReplaySource(data: data, clock: replayClock)

@@ -4,28 +4,28 @@ import Glibc
 
 /// A tiny blocking raw-socket HTTP/1.1 client for tests: sends exact bytes, reads responses
 /// with a deadline, and can tell whether the server closed the connection.
-final class RawHTTPClient {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public final class RawHTTPClient {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    struct Response {
-        var status: Int
-        var headers: [(String, String)]
-        var body: [UInt8]
+    public struct Response {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: [UInt8]
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
         }
 
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
-    private(set) var closedByPeer = false
+    public private(set) var closedByPeer = false
 
-    init(port: Int, from localAddress: String? = nil) throws {
+    public init(port: Int, from localAddress: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         if let localAddress {
@@ -58,7 +58,7 @@ final class RawHTTPClient {
 
     /// Sends everything; returns false if the peer reset the connection.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
@@ -69,7 +69,7 @@ final class RawHTTPClient {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Reads more bytes, waiting at most `timeout` seconds; false on timeout or close.
     private func fill(until deadline: Double) -> Bool {
@@ -88,7 +88,7 @@ final class RawHTTPClient {
     }
 
     /// Reads one response (Content-Length framed, or close-delimited when absent).
-    func readResponse(timeout: Double = 5, isHead: Bool = false) throws -> Response {
+    public func readResponse(timeout: Double = 5, isHead: Bool = false) throws -> Response {
         let deadline = Self.now() + timeout
         var headEnd: Int?
         while true {
@@ -126,7 +126,7 @@ final class RawHTTPClient {
     }
 
     /// Reads whatever arrives until `timeout` passes or the server closes.
-    func readAvailable(timeout: Double) -> [UInt8] {
+    public func readAvailable(timeout: Double) -> [UInt8] {
         let deadline = Self.now() + timeout
         while fill(until: deadline) {}
         let out = buffer
@@ -135,19 +135,19 @@ final class RawHTTPClient {
     }
 
     /// True if the server closes the connection within `timeout` (after discarding any data).
-    func waitForClose(timeout: Double = 3) -> Bool {
+    public func waitForClose(timeout: Double = 3) -> Bool {
         let deadline = Self.now() + timeout
         while !closedByPeer && fill(until: deadline) {}
         return closedByPeer
     }
 
-    static func now() -> Double {
+    public static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    public static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
             if Array(haystack[i..<(i + needle.count)]) == needle { return i }

@@ -1,2 +1,0 @@
-/// The `SentinelTesting` module. See README.md for its place in the layering.
-enum SentinelTestingModule {}
