@@ -81,7 +81,7 @@ enum FeatureKernel {
 
         outcome.last = emaPass(inputs, seed: seed ?? EMAValues(seed: c[0]), captureAt: captureAt, captured: &outcome.captured)
         pointPass(inputs)
-        windowPass(inputs)
+        // windowPass(inputs)
         momentumPass(inputs)
         return outcome
     }
