@@ -16,8 +16,12 @@ let strict: [SwiftSetting] = [
 let onlyTests: Set<String>? = ProcessInfo.processInfo.environment["SENTINEL_TEST_TARGETS"]
     .map { Set($0.split(separator: ",").map(String.init)) }
 
+/// A test target, left out while its folder holds no Swift file yet (git keeps no empty folders).
 func testTarget(_ name: String, _ deps: [Target.Dependency], resources: [Resource]? = nil) -> Target? {
     if let onlyTests, !onlyTests.contains(name) { return nil }
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tests/\(name)")
+    let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+    if !files.contains(where: { $0.hasSuffix(".swift") }) { return nil }
     return .testTarget(name: name, dependencies: deps, resources: resources, swiftSettings: strict)
 }
 

@@ -39,6 +39,11 @@ enum FeatureKernel {
         let r: UnsafePointer<Double>
         let gains: UnsafePointer<Double>
         let losses: UnsafePointer<Double>
+        /// Sums of the 5 closes, 5 returns, 7 gains, 7 losses ending at each index (from `base`).
+        let closeBlocks: UnsafePointer<Double>
+        let returnBlocks: UnsafePointer<Double>
+        let gainBlocks: UnsafePointer<Double>
+        let lossBlocks: UnsafePointer<Double>
         let out: UnsafeMutablePointer<Double>
 
         @inline(__always) func row(_ i: Int) -> UnsafeMutablePointer<Double> { out + (i - rows.lowerBound) * columns }
@@ -58,14 +63,19 @@ enum FeatureKernel {
         var outcome = Outcome(last: seed, captured: captureAt == outputStart - 1 ? seed : nil)
         guard !rows.isEmpty, let c = closes.baseAddress else { return outcome }
 
-        // Returns are needed 20 at a time by volatility and by the lags: divide once per close.
-        // Likewise RSI's gains and losses, branch-free and exact as (|d| ± d) / 2; the delta before
-        // the series start is NaN in pandas and `where` makes its gain and loss 0.
+        // Per-close inputs from `base` on, computed once and shared by every window over them:
+        // returns (one division per close); RSI's gains and losses, branch-free and exact as
+        // (|d| ± d) / 2 (the delta before the series start is NaN in pandas, and `where` makes its
+        // gain and loss 0); and block sums ending at each index — 5 closes, 5 returns, 7 gains,
+        // 7 losses — from which every window sum is assembled in a fixed order. A window's value
+        // therefore depends only on the closes inside it, whatever the chunking.
         let base = max(outputStart - lookback, 0)
         let span = rows.upperBound - base
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * span)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 7 * span)
         defer { scratch.deallocate() }
         let r = scratch, gains = scratch + span, losses = scratch + 2 * span
+        let closeBlocks = scratch + 3 * span, returnBlocks = scratch + 4 * span
+        let gainBlocks = scratch + 5 * span, lossBlocks = scratch + 6 * span
         for i in base..<rows.upperBound {
             let j = i - base
             if i == 0 {
@@ -77,11 +87,19 @@ enum FeatureKernel {
                 losses[j] = (d.magnitude - d) * 0.5
             }
         }
-        let inputs = Inputs(c: c, times: times, rows: rows, base: base, r: r, gains: gains, losses: losses, out: out)
+        for j in 0..<span {
+            closeBlocks[j] = base + j >= 4 ? blockSum5(c, base + j) : .nan
+            returnBlocks[j] = j >= 4 ? blockSum5(r, j) : .nan
+            gainBlocks[j] = j >= 6 ? blockSum7(gains, j) : .nan
+            lossBlocks[j] = j >= 6 ? blockSum7(losses, j) : .nan
+        }
+        let inputs = Inputs(c: c, times: times, rows: rows, base: base, r: r, gains: gains, losses: losses,
+                            closeBlocks: closeBlocks, returnBlocks: returnBlocks, gainBlocks: gainBlocks,
+                            lossBlocks: lossBlocks, out: out)
 
         outcome.last = emaPass(inputs, seed: seed ?? EMAValues(seed: c[0]), captureAt: captureAt, captured: &outcome.captured)
         pointPass(inputs)
-        // windowPass(inputs)
+        windowPass(inputs)
         momentumPass(inputs)
         return outcome
     }
@@ -164,21 +182,17 @@ enum FeatureKernel {
         let sma20s = sum20, meanR = sumR // overwritten in place by the means
 
         for i in x.rows {
-            let k = i - first
-            // Window sums in a fixed tree of 5-close blocks: sma_5, sma_10 and sma_20 share them.
-            let s5a = i >= 4 ? blockSum5(c, i) : nan
-            let s5b = i >= 9 ? blockSum5(c, i - 5) : nan
-            let s10 = s5a + s5b
+            let k = i - first, j = i - base
+            // Window sums from the block sums: sma_5, sma_10 and sma_20 share the close blocks.
+            let s5a = i >= 4 ? x.closeBlocks[j] : nan
+            let s10 = s5a + (i >= 9 ? x.closeBlocks[j - 5] : nan)
             sum5[k] = s5a
             sum10[k] = s10
-            sum20[k] = i >= 19 ? s10 + (blockSum5(c, i - 10) + blockSum5(c, i - 15)) : nan
-            sumR[k] = i >= 20 ? Self.sum20(x.r + (i - 19 - base)) : nan
-            if i >= 13 {
-                let (g, l) = gainLossSums(x.gains + (i - 13 - base), x.losses + (i - 13 - base))
-                gainSums[k] = g; lossSums[k] = l
-            } else {
-                gainSums[k] = nan; lossSums[k] = nan
-            }
+            sum20[k] = i >= 19 ? s10 + (x.closeBlocks[j - 10] + x.closeBlocks[j - 15]) : nan
+            let rb = x.returnBlocks
+            sumR[k] = i >= 20 ? (rb[j] + rb[j - 5]) + (rb[j - 10] + rb[j - 15]) : nan
+            gainSums[k] = i >= 13 ? x.gainBlocks[j - 7] + x.gainBlocks[j] : nan
+            lossSums[k] = i >= 13 ? x.lossBlocks[j - 7] + x.lossBlocks[j] : nan
         }
 
         forEachQuad(count) { k, lanes in
@@ -188,16 +202,14 @@ enum FeatureKernel {
             let sma20 = quad(sum20 + k, lanes) / 20
             let toSMA20 = price / sma20, fiveTo20 = sma5 / sma20
             let mean = quad(sumR + k, lanes) / 20
-            for j in 0..<lanes {
-                let o = x.out + (k + j) * columns
-                o[FeatureColumn.sma5.rawValue] = sma5[j]
-                o[FeatureColumn.sma10.rawValue] = sma10[j]
-                o[FeatureColumn.sma20.rawValue] = sma20[j]
-                o[FeatureColumn.priceToSMA20.rawValue] = toSMA20[j]
-                o[FeatureColumn.sma5ToSMA20.rawValue] = fiveTo20[j]
-                sma20s[k + j] = sma20[j]
-                meanR[k + j] = mean[j]
-            }
+            let o = x.out + k * columns
+            scatter(sma5, o + FeatureColumn.sma5.rawValue, lanes)
+            scatter(sma10, o + FeatureColumn.sma10.rawValue, lanes)
+            scatter(sma20, o + FeatureColumn.sma20.rawValue, lanes)
+            scatter(toSMA20, o + FeatureColumn.priceToSMA20.rawValue, lanes)
+            scatter(fiveTo20, o + FeatureColumn.sma5ToSMA20.rawValue, lanes)
+            storeContiguous(sma20, sma20s + k, lanes)
+            storeContiguous(mean, meanR + k, lanes)
         }
 
         for i in x.rows {
@@ -216,13 +228,11 @@ enum FeatureKernel {
             let volatility = (quad(ssReturn + k, lanes) / 19).squareRoot() * annualisation
             let avgGain = quad(gainSums + k, lanes) / 14, avgLoss = quad(lossSums + k, lanes) / 14
             let rsi = 100 - 100 / (1 + avgGain / avgLoss)
-            for j in 0..<lanes {
-                let o = x.out + (k + j) * columns
-                o[FeatureColumn.bbWidth.rawValue] = width[j]
-                o[FeatureColumn.bbPosition.rawValue] = position[j]
-                o[FeatureColumn.volatility.rawValue] = volatility[j]
-                o[FeatureColumn.rsi.rawValue] = rsi[j]
-            }
+            let o = x.out + k * columns
+            scatter(width, o + FeatureColumn.bbWidth.rawValue, lanes)
+            scatter(position, o + FeatureColumn.bbPosition.rawValue, lanes)
+            scatter(volatility, o + FeatureColumn.volatility.rawValue, lanes)
+            scatter(rsi, o + FeatureColumn.rsi.rawValue, lanes)
         }
     }
 
@@ -234,6 +244,27 @@ enum FeatureKernel {
             let lanes = min(4, count - k)
             body(k, lanes)
             k += lanes
+        }
+    }
+
+    /// Stores the lanes into one column of consecutive rows (`columns` apart). Constant lane indices
+    /// in the common case: a variable index would send the vector through memory.
+    @inline(__always)
+    private static func scatter(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>, _ lanes: Int) {
+        if lanes == 4 {
+            p[0] = v[0]; p[columns] = v[1]; p[2 * columns] = v[2]; p[3 * columns] = v[3]
+        } else {
+            for j in 0..<lanes { p[j * columns] = v[j] }
+        }
+    }
+
+    /// Stores the lanes into consecutive doubles.
+    @inline(__always)
+    private static func storeContiguous(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>, _ lanes: Int) {
+        if lanes == 4 {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+        } else {
+            for j in 0..<lanes { p[j] = v[j] }
         }
     }
 
@@ -257,10 +288,10 @@ enum FeatureKernel {
         }
     }
 
-    /// c[end-4] + … + c[end], left to right.
+    /// x[end-4] + … + x[end], left to right.
     @inline(__always)
-    static func blockSum5(_ c: UnsafePointer<Double>, _ end: Int) -> Double {
-        (((c[end - 4] + c[end - 3]) + c[end - 2]) + c[end - 1]) + c[end]
+    static func blockSum5(_ x: UnsafePointer<Double>, _ end: Int) -> Double {
+        (((x[end - 4] + x[end - 3]) + x[end - 2]) + x[end - 1]) + x[end]
     }
 
     /// Σ (x − mean)² over 20 values: the second pass of a two-pass sample variance. Four interleaved
@@ -278,24 +309,9 @@ enum FeatureKernel {
         return (acc[0] + acc[1]) + (acc[2] + acc[3])
     }
 
-    /// The sum of 20 values as four interleaved partial sums, combined pairwise.
+    /// x[end-6] + … + x[end], left to right.
     @inline(__always)
-    static func sum20(_ x: UnsafePointer<Double>) -> Double {
-        var acc = SIMD4<Double>(repeating: 0)
-        let raw = UnsafeRawPointer(x)
-        for k in stride(from: 0, to: 20, by: 4) { acc += raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self) }
-        return (acc[0] + acc[1]) + (acc[2] + acc[3])
-    }
-
-    /// Sums of the 14 gains and of the 14 losses starting at the pointers, each as two interleaved
-    /// halves of 7 added at the end.
-    @inline(__always)
-    static func gainLossSums(_ gains: UnsafePointer<Double>, _ losses: UnsafePointer<Double>) -> (Double, Double) {
-        var g0 = 0.0, g1 = 0.0, l0 = 0.0, l1 = 0.0
-        for k in 0..<7 {
-            g0 += gains[k]; g1 += gains[k + 7]
-            l0 += losses[k]; l1 += losses[k + 7]
-        }
-        return (g0 + g1, l0 + l1)
+    static func blockSum7(_ x: UnsafePointer<Double>, _ end: Int) -> Double {
+        (((((x[end - 6] + x[end - 5]) + x[end - 4]) + x[end - 3]) + x[end - 2]) + x[end - 1]) + x[end]
     }
 }
