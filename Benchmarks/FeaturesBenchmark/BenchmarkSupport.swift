@@ -6,8 +6,8 @@ struct BenchmarkOptions {
     var writeSynthetic: String?
     var syntheticCount = 1_000_000
     var runs = 5
-    /// Which measurements to run (matrix, rows, resume1); all by default.
-    var kinds: Set<String> = ["matrix", "rows", "resume1"]
+    /// Which measurements to run (matrix, reuse, reuse1, rows, rowsmt, resume1); all but rowsmt by default.
+    var kinds: Set<String> = ["matrix", "reuse", "reuse1", "rows", "resume1"]
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()

@@ -1,6 +1,6 @@
 // Feature set v1 throughput: bars per second, median of 5 runs, for the bundled real bars and for
 // 1,000,000 synthetic bars (a seeded random walk). Usage:
-//   FeaturesBenchmark [--real PATH] [--write-synthetic PATH] [--bars N] [--runs N] [--only matrix,rows,resume1]
+//   FeaturesBenchmark [--real PATH] [--write-synthetic PATH] [--bars N] [--runs N] [--only matrix,reuse,reuse1,rows,rowsmt,resume1]
 // Lines starting with RESULT are read by Benchmarks/features/run.sh.
 import Foundation
 import Domain
@@ -47,8 +47,28 @@ func measure(_ label: String, _ bars: [Bar]) {
     if options.kinds.contains("matrix") {
         report(label, "matrix", bars.count, timeMedian(runs: options.runs) { engine.matrix(for: bars).values.count })
     }
+    if options.kinds.contains("reuse") {
+        // A caller that recomputes a series of the same length: the matrix's storage is reused.
+        var matrix = engine.matrix(for: bars)
+        report(label, "reuse", bars.count, timeMedian(runs: options.runs) {
+            engine.matrix(for: bars, into: &matrix)
+            return matrix.values.count
+        })
+    }
+    if options.kinds.contains("reuse1") {
+        // The same on the calling thread only: the single-core cost.
+        var matrix = engine.matrix(for: bars)
+        report(label, "reuse1", bars.count, timeMedian(runs: options.runs) {
+            engine.matrix(for: bars, into: &matrix, threads: 1)
+            return matrix.values.count
+        })
+    }
     if options.kinds.contains("rows") {
         report(label, "rows", bars.count, timeMedian(runs: options.runs) { engine.rows(for: bars).count })
+    }
+    if options.kinds.contains("rowsmt") {
+        let threads = FeatureEngine.defaultThreads
+        report(label, "rowsmt", bars.count, timeMedian(runs: options.runs) { engine.rows(for: bars, threads: threads).count })
     }
 }
 

@@ -3,6 +3,9 @@ public import Pipelines
 public import Logging
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Told when runs start and finish (the event bus for SSE, the scheduler's chaining).
 public protocol RunObserver: Sendable {
@@ -22,14 +25,19 @@ public struct WorkerPoolConfiguration: Sendable {
     public var retryBackoff: Double
     /// Seconds after which a run still going is cancelled at its next checkpoint and fails with `timeout`.
     public var timeouts: [PipelineKind: Double]
+    /// Nice value of the worker threads (0…19): above 0, the HTTP event loops win the CPU
+    /// from a training run, so reads stay fast while pipelines are busy.
+    public var niceness: Int32
 
     /// `workers` nil: one per core.
     public init(workers: Int? = nil, maxConcurrentTraining: Int = 1,
                 maxAttempts: Int = 3, retryBackoff: Double = 1,
                 timeouts: [PipelineKind: Double] = [.training: 600, .feature: 120, .inference: 60,
-                                                    .validation: 60, .drift: 120, .alerts: 60]) {
+                                                    .validation: 60, .drift: 120, .alerts: 60],
+                niceness: Int32 = 10) {
         self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount); self.maxConcurrentTraining = max(1, maxConcurrentTraining)
         self.maxAttempts = max(1, maxAttempts); self.retryBackoff = retryBackoff; self.timeouts = timeouts
+        self.niceness = min(19, max(0, niceness))
     }
 }
 
@@ -111,6 +119,10 @@ public final class WorkerPool: Sendable {
     }
 
     private func loop() {
+        #if os(Linux)
+        // On Linux the nice value is per thread; `who` 0 is the calling thread.
+        if configuration.niceness > 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, configuration.niceness) }
+        #endif
         while !stopped.load(ordering: .relaxed) {
             if let run = claim() {
                 state.withLock { $0.busy += 1 }

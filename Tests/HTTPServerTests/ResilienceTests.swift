@@ -18,13 +18,14 @@ import HTTPServer
                 idle.append(try RawHTTPClient(port: server.port, from: "127.0.0.\(2 + i % 50)"))
             }
             idle[0].send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(try idle[0].readResponse(timeout: 3).status == 200)
+            #expect(try idle[0].readResponse(timeout: 10).status == 200)
             let client = try RawHTTPClient(port: server.port)
             for _ in 0..<20 {
                 let started = RawHTTPClient.now()
                 client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-                #expect(try client.readResponse(timeout: 2).status == 200)
-                #expect(RawHTTPClient.now() - started < 0.5)
+                #expect(try client.readResponse(timeout: 10).status == 200)
+                // Served long before any idle connection times out (15 s); generous for a busy machine.
+                #expect(RawHTTPClient.now() - started < 5)
             }
             #expect(idle.count == 1000)
         }
@@ -51,7 +52,8 @@ import HTTPServer
                 }
             }
             let elapsed = RawHTTPClient.now() - started
-            #expect(elapsed > 0.9 && elapsed < 2.0)
+            // At the 1 s header deadline, not before; the upper bound only rules out waiting for another timeout.
+            #expect(elapsed > 0.9 && elapsed < 8)
             #expect(slow.waitForClose(timeout: 3))
             #expect(answered >= 5)
         }
@@ -92,7 +94,7 @@ import HTTPServer
         usleep(50_000)
         #expect(server.isDraining)
         for c in clients {
-            let response = try c.readResponse(timeout: 3)
+            let response = try c.readResponse(timeout: 10)
             #expect(response.text == "done")
             #expect(response.header("Connection") == "close")
         }
@@ -121,7 +123,7 @@ import HTTPServer
                 stream.write("data: two\n\n")
                 stream.close()
             }
-            let response = try client.readResponse(timeout: 3)
+            let response = try client.readResponse(timeout: 10)
             #expect(response.header("Content-Type") == "text/event-stream")
             #expect(response.header("Content-Length") == nil)
             #expect(response.text == "data: one\n\ndata: two\n\n")

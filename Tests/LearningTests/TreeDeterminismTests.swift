@@ -46,6 +46,19 @@ struct TreeDeterminismTests {
         #expect(xOne == xFour)
     }
 
+    @Test("a shared midpoint binning is not used by XGBoost, which builds its sketch cuts")
+    func xgboostIgnoresMidpointBinning() throws {
+        let d = try Self.data()
+        let hp = XGBoostRegressor.Hyperparameters(treeCount: 3)
+        let shared = try HistogramBinning(x: d.trainX)
+        let withShared = try XGBoostRegressor.fit(x: d.trainX, y: d.trainY, hyperparameters: hp, seed: 1, binning: shared)
+        let sketch = try HistogramBinning(x: d.trainX, placement: .xgboostSketch)
+        let withSketch = try XGBoostRegressor.fit(x: d.trainX, y: d.trainY, hyperparameters: hp, seed: 1, binning: sketch)
+        let own = try XGBoostRegressor.fit(x: d.trainX, y: d.trainY, hyperparameters: hp, seed: 1)
+        #expect(withShared == own)
+        #expect(withSketch == own)
+    }
+
     @Test("fitting rejects mismatched shapes, non-finite values and one-class labels")
     func rejectsBadInput() throws {
         let x = Matrix(rows: 3, columns: 1, values: [1, 2, 3])

@@ -1,3 +1,4 @@
+import SentinelTesting
 import Domain
 import Foundation
 import HTTPClient
@@ -129,7 +130,8 @@ struct CoinGeckoClientTests {
             return message.contains("timeout")
         }
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5))
+        // It waited for both attempts' timeouts and did not hang (generous bound: the machine may be busy).
+        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(60))
         #expect(h.mock.requestCount == 2)
     }
 

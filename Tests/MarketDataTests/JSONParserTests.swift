@@ -1,3 +1,4 @@
+import SentinelTesting
 import Domain
 @testable import MarketData
 import Testing

@@ -1,3 +1,4 @@
+import SentinelTesting
 import Domain
 import Foundation
 import MarketData
@@ -66,10 +67,15 @@ struct ReplaySourceTests {
     @Test("a running clock moves at speed times real time")
     func clockRunsAtSpeed() async throws {
         let start = Timestamp(milliseconds: 1_000_000)
+        let realStart = ContinuousClock.now
         let clock = ReplayClock(start: start, speed: 1000)
         try await Task.sleep(for: .milliseconds(100))
         let advanced = clock.now() - start
-        #expect(advanced >= .seconds(100) && advanced < .seconds(2000))
+        let real = ContinuousClock.now - realStart
+        let realMilliseconds = Int64(real.components.seconds * 1000 + real.components.attoseconds / 1_000_000_000_000_000)
+        // Virtual time is real time × speed: at least 100 ms × 1000, at most what really elapsed × 1000.
+        #expect(advanced >= .seconds(100))
+        #expect(advanced.value <= (realMilliseconds + 1) * 1000)
         #expect(!clock.isManual && clock.speed == 1000)
     }
 

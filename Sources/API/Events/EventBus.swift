@@ -34,7 +34,8 @@ public struct EventBusConfiguration: Sendable {
 ///
 /// Invariants: event ids increase in append order, also across restarts (a new id is made
 /// greater than the newest stored one); publishing never waits for a subscriber (stream
-/// writes only queue bytes, and a subscriber whose queue is full is dropped); one thread
+/// writes only queue bytes, and a subscriber whose queue is full is dropped), and once
+/// started never waits for the store either (one writer thread appends); one thread
 /// serves heartbeats and retention for all subscribers.
 public final class EventBus: EventPublisher, Sendable {
     private let log: any EventLog
@@ -48,8 +49,10 @@ public final class EventBus: EventPublisher, Sendable {
     private let subscribers = Mutex<[ObjectIdentifier: EventSubscriber]>([:])
     private let maintenance = Mutex<MaintenanceState>(MaintenanceState())
     private let published = Atomic<Int>(0)
+    private let asynchronous = Atomic<Bool>(false)
+    private let pending = PendingEvents()
 
-    private struct MaintenanceState { var thread: Thread?; var stop = false }
+    private struct MaintenanceState { var stop = false }
 
     public init(log: any EventLog, ids: ULIDGenerator, clock: any WallClock,
                 configuration: EventBusConfiguration = EventBusConfiguration(), logger: Logger) {
@@ -59,23 +62,43 @@ public final class EventBus: EventPublisher, Sendable {
 
     // MARK: publishing
 
+    /// Stores and fans out `event`. Before ``start()`` (one-shot commands, simulations) this
+    /// happens on the caller's thread, so the event is in the log when it returns; once
+    /// started, the bus's writer thread does it and the caller never waits for the store.
     public func publish(_ event: DomainEvent) {
-        let type = event.name
-        let payload = EventPayload.json(event)
+        let item = PendingEvent(type: event.name, payload: EventPayload.json(event), atMilliseconds: clock.now().milliseconds)
+        if asynchronous.load(ordering: .acquiring) {
+            pending.push(item)
+        } else {
+            deliver([item])
+        }
+    }
+
+    /// Waits until every event published so far is stored and fanned out (true), or `timeout` passes.
+    @discardableResult
+    public func flush(timeout: Double = 10) -> Bool { pending.waitUntilIdle(timeout: timeout) }
+
+    /// Assigns ids, appends to the log and fans out, in one critical section per batch.
+    private func deliver(_ items: [PendingEvent]) {
         let dropped = publishing.withLock { last -> [EventSubscriber] in
-            var id = ids.next()
-            if let previous = last, id <= previous { id = previous.successor }
-            last = id
-            do {
-                try log.append(StoredEvent(id: id, type: type, payload: payload, at: clock.now()))
-            } catch {
-                logger.error("storing an event failed", metadata: ["event": "\(type)", "error": "\(error)"])
-            }
-            published.wrappingAdd(1, ordering: .relaxed)
-            let frame = Self.frame(id: id, type: type, payload: payload)
             var dropped: [EventSubscriber] = []
-            for s in subscribers.withLock({ Array($0.values) }) where s.accepts(type) {
-                if !s.deliver(id: id, frame: frame) { dropped.append(s) }
+            for item in items {
+                var id = ids.next()
+                if let previous = last, id <= previous { id = previous.successor }
+                last = id
+                do {
+                    try log.append(StoredEvent(id: id, type: item.type, payload: item.payload,
+                                               at: Timestamp(milliseconds: item.atMilliseconds)))
+                } catch {
+                    logger.error("storing an event failed", metadata: ["event": "\(item.type)", "error": "\(error)"])
+                }
+                published.wrappingAdd(1, ordering: .relaxed)
+                let frame = Self.frame(id: id, type: item.type, payload: item.payload)
+                // Read after the append: a subscriber added later replays this event from the log.
+                let current = subscribers.withLock { Array($0.values) }
+                for s in current where s.accepts(item.type) && !s.isClosed {
+                    if !s.deliver(id: id, frame: frame) { dropped.append(s) }
+                }
             }
             return dropped
         }
@@ -167,8 +190,20 @@ public final class EventBus: EventPublisher, Sendable {
         }
     }
 
-    /// Starts the one thread that sends heartbeats and prunes the log.
+    /// Starts the bus's two threads: the writer, which stores and fans out published events
+    /// so publishers never wait for the store, and the one that sends heartbeats to every
+    /// subscriber and prunes the log.
     public func start() {
+        pending.reopen()
+        guard !asynchronous.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let writer = Thread { [self] in
+            while let batch = pending.takeAll(timeout: 0.5) {
+                if !batch.isEmpty { deliver(batch) }
+                pending.done(batch.count)
+            }
+        }
+        writer.name = "sentinel-events-writer"
+        writer.start()
         let thread = Thread { [self] in
             var sinceBeat = 0.0, sincePrune = 0.0
             let step = min(0.25, configuration.heartbeatInterval)
@@ -181,15 +216,18 @@ public final class EventBus: EventPublisher, Sendable {
             }
         }
         thread.name = "sentinel-events"
-        maintenance.withLock { $0.thread = thread; $0.stop = false }
+        maintenance.withLock { $0.stop = false }
         thread.start()
     }
 
     /// Stops the maintenance thread and ends every subscriber's stream.
     public func stop() {
+        pending.waitUntilIdle(timeout: 5)
+        asynchronous.store(false, ordering: .releasing)
+        pending.close()
         maintenance.withLock { $0.stop = true }
-        let all = subscribers.withLock { s -> [EventSubscriber] in let a = Array(s.values); s = [:]; return a }
-        for s in all { s.stream.close() }
+        let all = subscribers.withLock { Array($0.values) }
+        for s in all { remove(s, reason: nil); s.stream.close() }
     }
 
     // MARK: encoding

@@ -1,4 +1,4 @@
-public import HTTPServer
+import HTTPServer
 import Domain
 import Synchronization
 

@@ -1,5 +1,6 @@
 public import HTTPServer
 public import Domain
+import Features
 
 /// Market data routes: assets, the latest price, OHLCV history, feature rows, sources.
 /// Every answer says how fresh its data is.
@@ -29,6 +30,7 @@ public struct MarketRoutes: Sendable {
         router.get("/v1/assets/{asset}/price") { request in try r.latestPrice(request) }
         router.get("/v1/assets/{asset}/prices") { request in try r.pricePage(request) }
         router.get("/v1/assets/{asset}/features") { request in try r.featurePage(request) }
+        router.get("/v1/assets/{asset}/analysis") { request in try r.analysis(request) }
         router.get("/v1/sources") { request in r.sourceList(request) }
     }
 
@@ -113,6 +115,64 @@ public struct MarketRoutes: Sendable {
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: now, freshness: fresh) { w in
             for row in page.items { w.featureRow(row, columns: columns) }
         }
+        return ConditionalGET.respond(request, w)
+    }
+
+    /// Trend against SMA 20 with ±2 % bands, z-score anomalies over 20 bars, and statistics
+    /// over the last `hours` (default 24, up to 30 days) of stored bars.
+    func analysis(_ request: HTTPRequest) throws -> HTTPResponse {
+        let asset = try request.asset(in: assets)
+        let hours = try request.query.int("hours", default: 24, range: 1...720) ?? 24
+        let band = try request.query.double("band", default: 0.02, range: 0.001...0.5) ?? 0.02
+        let z = try request.query.double("z", default: 2, range: 0.5...10) ?? 2
+        let now = clock.now()
+        let (fresh, latest) = try freshness(asset: asset.id, now: now)
+        guard let latest else { throw APIProblem.notFound(resource: "price data for \(asset.id)", id: "analysis") }
+        // The 20-bar windows need 20 bars of warm-up before the requested span.
+        let from = latest.time - .hours(Int64(hours)) - BarGrid.step * 20
+        let bars = try prices.bars(asset: asset.id, from: from, to: latest.time)
+        let a = MarketAnalysis.analyze(bars: bars, band: band, zThreshold: z)
+        let spanStart = latest.time - .hours(Int64(hours))
+        var w = JSONWriter(capacity: 2048)
+        w.beginObject()
+        w.field("asset", asset.id.rawValue)
+        w.field("hours", hours)
+        w.key("trend")
+        if let t = a.trend {
+            w.beginObject()
+            w.field("direction", t.trend.rawValue)
+            w.field("price", t.price)
+            w.field("sma_20", t.sma20)
+            w.field("deviation", t.deviation)
+            w.field("band", t.band)
+            w.field("upper_band", t.sma20 * (1 + t.band))
+            w.field("lower_band", t.sma20 * (1 - t.band))
+            w.endObject()
+        } else { w.null() }
+        w.key("anomalies"); w.beginArray()
+        for x in a.anomalies where x.time >= spanStart {
+            w.beginObject()
+            w.field("time", x.time); w.field("price", x.price); w.field("return", x.returnValue); w.field("z_score", x.zScore)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("statistics")
+        if let s = MarketAnalysis.analyze(bars: bars.filter { $0.time >= spanStart }, band: band, zThreshold: z).statistics {
+            w.beginObject()
+            w.field("bars", s.count)
+            w.field("from", s.firstTime); w.field("to", s.lastTime)
+            w.field("mean_close", s.meanClose); w.field("min_close", s.minClose); w.field("max_close", s.maxClose)
+            w.field("last_price", s.lastPrice)
+            w.field("returns_std", s.returnsStd)
+            w.field("annualised_volatility", s.annualisedVolatility)
+            w.field("total_return", s.totalReturn)
+            w.field("max_drawdown", s.maxDrawdown)
+            w.field("change_24h", s.change24h)
+            w.endObject()
+        } else { w.null() }
+        w.markStable()
+        fresh.write(to: &w)
+        w.endObject()
         return ConditionalGET.respond(request, w)
     }
 

@@ -39,6 +39,7 @@ public protocol ModelStore: Sendable {
     func history(asset: AssetID?, query: PageQuery) throws -> Page<ProductionChange>
     /// Drops the artifact bytes of all but the newest `keepPerAsset` versions per asset,
     /// never those of production or challenger versions, nor of the version the asset's latest
-    /// change of production replaced (the rollback target). Returns how many were dropped.
+    /// change of production replaced (the rollback target), nor of versions that made
+    /// predictions (they stay replayable). Returns how many were dropped.
     func pruneArtifacts(keepPerAsset: Int) throws -> Int
 }

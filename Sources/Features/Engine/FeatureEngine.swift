@@ -1,9 +1,4 @@
 public import Domain
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Computes feature set v1 (pandas' definitions; see the fixtures' README) from ascending,
 /// contiguous 5-minute bars of one asset, from scratch or incrementally.
@@ -25,38 +20,17 @@ public struct FeatureEngine: Sendable {
 
     public init(asset: AssetID) { self.asset = asset }
 
-    /// Rows computed per kernel call: 2048 × 32 doubles (512 KiB) stay in cache across its passes.
+    /// Rows computed per kernel call on the incremental path.
     static let chunkRows = 2048
 
-    /// Feature rows for every bar, computed from scratch. The last 6 rows have no targets.
-    /// The bars must be contiguous (check with ``contiguityBreaks(_:after:)``).
+    /// Feature rows for every bar, computed from scratch on the calling thread. The last 6 rows
+    /// have no targets. The bars must be contiguous (check with ``contiguityBreaks(_:after:)``).
+    ///
+    /// One thread by default: building a row object per bar is dominated by allocation, which a
+    /// second thread speeds up little (wall) at a clear cost in CPU time; bulk consumers want
+    /// ``matrix(for:)``, which does use every core.
     public func rows(for bars: [Bar]) -> [FeatureRow] {
-        compute(state: .empty, bars: bars).newRows
-    }
-
-    /// The feature matrix for every bar, computed from scratch: the same numbers as ``rows(for:)``
-    /// without building a row object per bar. Targets are NaN where the future is not known.
-    public func matrix(for bars: [Bar]) -> FeatureMatrix {
-        let n = bars.count
-        let width = FeatureKernel.columns
-        let closes = bars.map(\.close)
-        let times = bars.map(\.time.milliseconds)
-        let values = LargeBuffer.doubles(count: n * width) { out in
-            closes.withUnsafeBufferPointer { c in
-                times.withUnsafeBufferPointer { t in
-                    guard let tp = t.baseAddress else { return }
-                    // A chunk at a time, so the kernel's passes over a chunk stay in cache.
-                    var seed: EMAValues?
-                    for lo in stride(from: 0, to: n, by: Self.chunkRows) {
-                        let hi = min(lo + Self.chunkRows, n)
-                        seed = FeatureKernel.run(closes: c, rows: lo..<hi, times: tp + lo, seed: seed, captureAt: -1,
-                                                 out: out + lo * width).last
-                    }
-                }
-            }
-        }
-        let targets = Self.targetColumns(closes)
-        return FeatureMatrix(times: bars.map(\.time), closes: closes, values: values, targets: targets)
+        rows(for: bars, threads: 1)
     }
 
     /// Continues a series: rows for `bars` (which must follow `state.lastBarTime` bar by bar),
@@ -95,47 +69,58 @@ public struct FeatureEngine: Sendable {
         var closes = state.closes
         closes.reserveCapacity(prefixCount + bars.count)
         for bar in bars { closes.append(bar.close) }
-        var times: [Int64] = []
+        var times: [Timestamp] = []
         times.reserveCapacity(pending + bars.count)
         if let last = state.lastBarTime {
-            for k in stride(from: pending - 1, through: 0, by: -1) { times.append(last.milliseconds - Int64(k) * step) }
+            for k in stride(from: pending - 1, through: 0, by: -1) {
+                times.append(Timestamp(milliseconds: last.milliseconds - Int64(k) * step))
+            }
         }
-        for bar in bars { times.append(bar.time.milliseconds) }
+        for bar in bars { times.append(bar.time) }
 
         let n = closes.count
         let newCount = state.barCount + bars.count
         let newPending = min(newCount, horizon)
         let captureAt = newCount - newPending - 1 - firstGlobal
-        let width = FeatureKernel.columns
+        let width = FeatureColumn.count
 
         var completed: [FeatureRow] = []
         var fresh: [FeatureRow] = []
         fresh.reserveCapacity(bars.count)
         let setName = featureSet.name
-        // Rows are computed a chunk at a time into a buffer that stays in cache, then copied out.
+        // Rows are computed a chunk at a time into a column-major buffer that stays in cache, then
+        // gathered into rows.
         let chunk = min(n - outputStart, Self.chunkRows)
-        let out = UnsafeMutablePointer<Double>.allocate(capacity: chunk * width)
-        defer { out.deallocate() }
+        let blockStride = ColumnBlock.paddedStride(rows: chunk)
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: blockStride * ColumnBlock.width)
+        defer { buffer.deallocate() }
+        let scratch = KernelScratch(capacity: chunk)
+        defer { scratch.deallocate() }
+        let out = ColumnBlock(base: buffer, stride: blockStride)
         var seed = state.emaBeforePending
         var captured: EMAValues?
         var lo = outputStart
-        closes.withUnsafeBufferPointer { c in
+        closes.withUnsafeBufferPointer { cb in
             times.withUnsafeBufferPointer { t in
-                guard let tp = t.baseAddress else { return }
+                guard let c = cb.baseAddress, let tp = t.baseAddress else { return }
                 while lo < n {
                     let hi = min(lo + chunk, n)
-                    let outcome = FeatureKernel.run(closes: c, rows: lo..<hi, times: tp + (lo - outputStart), seed: seed,
-                                                    captureAt: captureAt, out: out)
+                    let outcome = FeatureKernel.emaColumns(closes: c, rows: lo..<hi, seed: seed, captureAt: captureAt, out: out)
                     seed = outcome.last
                     if let e = outcome.captured { captured = e }
+                    FeatureKernel.windowColumns(closes: c, count: n, rows: lo..<hi, times: tp + (lo - outputStart),
+                                                out: out, scratch: scratch)
                     for i in lo..<hi {
                         let isPending = i < prefixCount
-                        let targets = i + horizon < n ? Self.targets(price: c[i], future: c[i + horizon]) : nil
+                        let targets = i + horizon < n ? FeatureKernel.targets(price: c[i], future: c[i + horizon]) : nil
                         if isPending && targets == nil { continue }
-                        let row = FeatureRow(asset: asset, featureSet: setName,
-                                             time: Timestamp(milliseconds: t[i - outputStart]), close: c[i],
-                                             values: Array(UnsafeBufferPointer(start: out + (i - lo) * width, count: width)),
-                                             targets: targets)
+                        let k = i - lo
+                        let values = [Double](unsafeUninitializedCapacity: width) { row, rowCount in
+                            for column in 0..<width { row[column] = buffer[column * blockStride + k] }
+                            rowCount = width
+                        }
+                        let row = FeatureRow(asset: asset, featureSet: setName, time: t[i - outputStart], close: c[i],
+                                             values: values, targets: targets)
                         if isPending { completed.append(row) } else { fresh.append(row) }
                     }
                     lo = hi
@@ -147,25 +132,5 @@ public struct FeatureEngine: Sendable {
         let next = State(barCount: newCount, lastBarTime: bars[bars.count - 1].time,
                          closes: Array(closes[(n - kept)...]), emaBeforePending: captured)
         return FeatureUpdate(completedRows: completed, newRows: fresh, state: next)
-    }
-
-    /// The four target columns of a whole series, NaN where the future is not known.
-    static func targetColumns(_ closes: [Double]) -> FeatureMatrix.Targets {
-        let n = closes.count, h = FeatureSetVersion.v1.horizonBars
-        func column(_ value: (Double, Double) -> Double) -> [Double] {
-            LargeBuffer.doubles(count: n) { out in
-                for i in 0..<n { out[i] = i + h < n ? value(closes[i], closes[i + h]) : .nan }
-            }
-        }
-        return FeatureMatrix.Targets(futurePrice: column { _, f in f },
-                                     targetReturn: column { p, f in f / p - 1 },
-                                     targetLogReturn: column { p, f in log(f / p) },
-                                     targetDirection: column { p, f in f > p ? 1 : 0 })
-    }
-
-    /// The horizon targets of a row: pandas' `future / p - 1`, `ln(future / p)`, and `future > p`.
-    static func targets(price: Double, future: Double) -> FeatureTargets {
-        FeatureTargets(futurePrice: future, targetReturn: future / price - 1,
-                       targetLogReturn: log(future / price), targetDirection: future > price ? 1 : 0)
     }
 }

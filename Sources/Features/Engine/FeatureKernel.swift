@@ -1,117 +1,57 @@
 import Domain
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// The arithmetic of feature set v1 over a contiguous run of closes, shared by the from-scratch and
-/// the incremental paths so both give the same bits.
+/// The arithmetic of feature set v1 over a contiguous run of closes, shared by the matrix, rows and
+/// incremental paths so all give the same bits.
 ///
-/// Every windowed value is a pure function of the closes inside its window, summed in a fixed order,
-/// and every EMA is the plain recurrence from its seed; so computing a row needs only the 20 closes
-/// before it and the EMAs of the row before, which is what `FeatureEngine.State` keeps.
-/// A lookback that falls before index 0 of `closes` is "not available" (NaN), which is pandas'
-/// `shift` at the start of a series; callers that resume mid-series pass at least
-/// `FeatureKernel.lookback` closes before the first row, so that never happens there.
+/// Every windowed value is a pure function of the closes inside its window, combined in a fixed
+/// order, and every EMA is the plain recurrence from its seed; so a row needs only the 20 closes
+/// before it and the EMAs of the row before, which is what `FeatureEngine.State` keeps. Rows can
+/// therefore be computed in any chunking, on any thread, with identical results.
+/// Index 0 of `closes` is the start of the series: a lookback before it is "not available" (NaN),
+/// which is pandas' `shift`; callers that resume mid-series pass at least `lookback` closes before
+/// the first row, so that never happens there.
 ///
-/// The work is split into small passes over the rows (one per feature family) rather than one
-/// big loop body: each pass has independent iterations apart from the EMA recurrences, so the CPU
-/// overlaps the divisions of neighbouring rows instead of waiting on each.
+/// Output is column-major (``ColumnBlock``): each feature is written as a run of consecutive
+/// doubles, four rows per SIMD store. The divider is the busiest unit, so: divisions by constants
+/// are multiplications by reciprocals, one reciprocal of sma_20 serves three features, RSI uses the
+/// single-division form 100 − 100·L/(G + L), square roots use ``SquareRoot`` and logarithms
+/// ``RatioLogarithm``; 20-bar variances combine per-block sums of squares (see `windowSquares20`).
+/// Each changes a value by an ulp or two, far inside the parity tolerances, and is the same on
+/// every path.
 enum FeatureKernel {
     /// Closes a row looks back at most (volatility: 20 returns need 21 closes).
     static let lookback = 20
-    static let columns = FeatureColumn.count
     static let annualisation = BarGrid.barsPerYear.squareRoot()
+    /// Scratch slots before a run's first row: the lookback plus room for block sums, a multiple of 4.
+    static let lead = 32
 
-    /// What a run ends with: the EMAs on its last row (the seed of the next run) and on `captureAt`.
+    /// What an EMA run ends with: the EMAs on its last row (the seed of the next run) and on `captureAt`.
     struct Outcome {
         var last: EMAValues?
         var captured: EMAValues?
     }
 
-    /// The inputs every pass reads: closes, and per-close returns, gains and losses from `base` on.
-    private struct Inputs {
-        let c: UnsafePointer<Double>
-        let times: UnsafePointer<Int64>
-        let rows: Range<Int>
-        let base: Int
-        let r: UnsafePointer<Double>
-        let gains: UnsafePointer<Double>
-        let losses: UnsafePointer<Double>
-        /// Sums of the 5 closes, 5 returns, 7 gains, 7 losses ending at each index (from `base`).
-        let closeBlocks: UnsafePointer<Double>
-        let returnBlocks: UnsafePointer<Double>
-        let gainBlocks: UnsafePointer<Double>
-        let lossBlocks: UnsafePointer<Double>
-        let out: UnsafeMutablePointer<Double>
-
-        @inline(__always) func row(_ i: Int) -> UnsafeMutablePointer<Double> { out + (i - rows.lowerBound) * columns }
-    }
-
-    /// Computes the rows in `rows` (indices into `closes`) into `out`, row-major, `columns` per row.
+    /// EMAs, MACD, its signal and histogram for `rows` (indices into `closes`): the only serial recurrence.
     ///
     /// - Parameters:
-    ///   - times: open times of the rows in `rows`, one per row.
-    ///   - seed: the EMAs on row `rows.lowerBound - 1`; nil only when `rows.lowerBound == 0` (series start).
+    ///   - seed: the EMAs on row `rows.lowerBound - 1`; nil only when `rows.lowerBound == 0` (series start,
+    ///     where every EMA is seeded with the first close).
     ///   - captureAt: a row index whose EMAs are reported (the seed when it is `rows.lowerBound - 1`).
-    static func run(closes: UnsafeBufferPointer<Double>, rows: Range<Int>, times: UnsafePointer<Int64>,
-                    seed: EMAValues?, captureAt: Int, out: UnsafeMutablePointer<Double>) -> Outcome {
-        let outputStart = rows.lowerBound
-        precondition(outputStart >= 0 && rows.upperBound <= closes.count)
-        precondition((seed == nil) == (outputStart == 0))
-        var outcome = Outcome(last: seed, captured: captureAt == outputStart - 1 ? seed : nil)
-        guard !rows.isEmpty, let c = closes.baseAddress else { return outcome }
-
-        // Per-close inputs from `base` on, computed once and shared by every window over them:
-        // returns (one division per close); RSI's gains and losses, branch-free and exact as
-        // (|d| ± d) / 2 (the delta before the series start is NaN in pandas, and `where` makes its
-        // gain and loss 0); and block sums ending at each index — 5 closes, 5 returns, 7 gains,
-        // 7 losses — from which every window sum is assembled in a fixed order. A window's value
-        // therefore depends only on the closes inside it, whatever the chunking.
-        let base = max(outputStart - lookback, 0)
-        let span = rows.upperBound - base
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 7 * span)
-        defer { scratch.deallocate() }
-        let r = scratch, gains = scratch + span, losses = scratch + 2 * span
-        let closeBlocks = scratch + 3 * span, returnBlocks = scratch + 4 * span
-        let gainBlocks = scratch + 5 * span, lossBlocks = scratch + 6 * span
-        for i in base..<rows.upperBound {
-            let j = i - base
-            if i == 0 {
-                r[j] = .nan; gains[j] = 0; losses[j] = 0
-            } else {
-                r[j] = c[i] / c[i - 1] - 1
-                let d = c[i] - c[i - 1]
-                gains[j] = (d.magnitude + d) * 0.5
-                losses[j] = (d.magnitude - d) * 0.5
-            }
-        }
-        for j in 0..<span {
-            closeBlocks[j] = base + j >= 4 ? blockSum5(c, base + j) : .nan
-            returnBlocks[j] = j >= 4 ? blockSum5(r, j) : .nan
-            gainBlocks[j] = j >= 6 ? blockSum7(gains, j) : .nan
-            lossBlocks[j] = j >= 6 ? blockSum7(losses, j) : .nan
-        }
-        let inputs = Inputs(c: c, times: times, rows: rows, base: base, r: r, gains: gains, losses: losses,
-                            closeBlocks: closeBlocks, returnBlocks: returnBlocks, gainBlocks: gainBlocks,
-                            lossBlocks: lossBlocks, out: out)
-
-        outcome.last = emaPass(inputs, seed: seed ?? EMAValues(seed: c[0]), captureAt: captureAt, captured: &outcome.captured)
-        pointPass(inputs)
-        windowPass(inputs)
-        momentumPass(inputs)
-        return outcome
-    }
-
-    /// EMAs, MACD and its signal: the only serial recurrence. Row 0 of a series keeps its seed (y0 = x0).
-    private static func emaPass(_ x: Inputs, seed: EMAValues, captureAt: Int, captured: inout EMAValues?) -> EMAValues {
+    ///   - out: the block whose row 0 is `rows.lowerBound`.
+    static func emaColumns(closes c: UnsafePointer<Double>, rows: Range<Int>, seed: EMAValues?, captureAt: Int,
+                           out: ColumnBlock) -> Outcome {
+        precondition((seed == nil) == (rows.lowerBound == 0))
+        var outcome = Outcome(last: seed, captured: captureAt == rows.lowerBound - 1 ? seed : nil)
+        guard !rows.isEmpty else { return outcome }
         let w = EMAWeights()
         let (a5, a10, a20, a12, a26, a9) = (w.a5, w.a10, w.a20, w.a12, w.a26, w.a9)
         let (b5, b10, b20, b12, b26, b9) = (w.b5, w.b10, w.b20, w.b12, w.b26, w.b9)
-        var ema = seed
-        for i in x.rows {
-            let p = x.c[i]
+        let macdOut = out.column(.macd), signalOut = out.column(.macdSignal), histOut = out.column(.macdHistogram)
+        let e5Out = out.column(.ema5), e10Out = out.column(.ema10), e20Out = out.column(.ema20)
+        var ema = seed ?? EMAValues(seed: c[0])
+        let first = rows.lowerBound
+        for i in rows {
+            let p = c[i]
             if i > 0 {
                 ema.ema5 = a5 * p + b5 * ema.ema5
                 ema.ema10 = a10 * p + b10 * ema.ema10
@@ -120,198 +60,226 @@ enum FeatureKernel {
                 ema.ema26 = a26 * p + b26 * ema.ema26
                 ema.signal9 = a9 * (ema.ema12 - ema.ema26) + b9 * ema.signal9
             }
-            if i == captureAt { captured = ema }
-            let o = x.row(i)
-            let macd = ema.ema12 - ema.ema26
-            o[FeatureColumn.macd.rawValue] = macd
-            o[FeatureColumn.macdSignal.rawValue] = ema.signal9
-            o[FeatureColumn.macdHistogram.rawValue] = macd - ema.signal9
-            o[FeatureColumn.ema5.rawValue] = ema.ema5
-            o[FeatureColumn.ema10.rawValue] = ema.ema10
-            o[FeatureColumn.ema20.rawValue] = ema.ema20
-        }
-        return ema
-    }
-
-    /// Per-bar values: returns, log returns, calendar fields, price and return lags.
-    private static func pointPass(_ x: Inputs) {
-        let nan = Double.nan, c = x.c, r = x.r, base = x.base
-        let day: Int64 = 86_400_000, hour: Int64 = 3_600_000
-        for i in x.rows {
-            let o = x.row(i)
-            o[FeatureColumn.returns.rawValue] = r[i - base]
-            o[FeatureColumn.logReturns.rawValue] = i >= 1 ? log(c[i] / c[i - 1]) : nan
-
-            // UTC calendar fields with floor division (1970-01-01 was a Thursday: Monday = 0 → 3).
-            let ms = x.times[i - x.rows.lowerBound]
-            var days = ms / day
-            if ms % day < 0 { days -= 1 }
-            let dow = ((days + 3) % 7 + 7) % 7
-            o[FeatureColumn.hour.rawValue] = Double((ms - days * day) / hour)
-            o[FeatureColumn.dayOfWeek.rawValue] = Double(dow)
-            o[FeatureColumn.isWeekend.rawValue] = dow >= 5 ? 1 : 0
-
-            o[FeatureColumn.priceLag1.rawValue] = i >= 1 ? c[i - 1] : nan
-            o[FeatureColumn.priceLag2.rawValue] = i >= 2 ? c[i - 2] : nan
-            o[FeatureColumn.priceLag3.rawValue] = i >= 3 ? c[i - 3] : nan
-            o[FeatureColumn.priceLag5.rawValue] = i >= 5 ? c[i - 5] : nan
-            o[FeatureColumn.priceLag10.rawValue] = i >= 10 ? c[i - 10] : nan
-            o[FeatureColumn.returnsLag1.rawValue] = i >= 1 ? r[i - 1 - base] : nan
-            o[FeatureColumn.returnsLag2.rawValue] = i >= 2 ? r[i - 2 - base] : nan
-            o[FeatureColumn.returnsLag3.rawValue] = i >= 3 ? r[i - 3 - base] : nan
-            o[FeatureColumn.returnsLag5.rawValue] = i >= 5 ? r[i - 5 - base] : nan
-            o[FeatureColumn.returnsLag10.rawValue] = i >= 10 ? r[i - 10 - base] : nan
-        }
-    }
-
-    /// Rolling windows: SMAs, Bollinger, their ratios, RSI and volatility.
-    ///
-    /// Sums are taken per row (cheap and independent); every division and square root runs four rows
-    /// at a time in SIMD lanes, where the divider is the bottleneck. IEEE division and square root are
-    /// correctly rounded lane by lane, so the lanes give exactly the bits of the scalar formulas.
-    private static func windowPass(_ x: Inputs) {
-        let nan = Double.nan, c = x.c, base = x.base
-        let count = x.rows.count, first = x.rows.lowerBound
-        let temp = UnsafeMutablePointer<Double>.allocate(capacity: 8 * count)
-        defer { temp.deallocate() }
-        // Per row, NaN while the window is short: block sums, Σ returns, Σ gains, Σ losses; then the
-        // means and the sums of squared deviations from them.
-        let sum5 = temp, sum10 = temp + count, sum20 = temp + 2 * count, sumR = temp + 3 * count
-        let gainSums = temp + 4 * count, lossSums = temp + 5 * count
-        let ssPrice = temp + 6 * count, ssReturn = temp + 7 * count
-        let sma20s = sum20, meanR = sumR // overwritten in place by the means
-
-        for i in x.rows {
-            let k = i - first, j = i - base
-            // Window sums from the block sums: sma_5, sma_10 and sma_20 share the close blocks.
-            let s5a = i >= 4 ? x.closeBlocks[j] : nan
-            let s10 = s5a + (i >= 9 ? x.closeBlocks[j - 5] : nan)
-            sum5[k] = s5a
-            sum10[k] = s10
-            sum20[k] = i >= 19 ? s10 + (x.closeBlocks[j - 10] + x.closeBlocks[j - 15]) : nan
-            let rb = x.returnBlocks
-            sumR[k] = i >= 20 ? (rb[j] + rb[j - 5]) + (rb[j - 10] + rb[j - 15]) : nan
-            gainSums[k] = i >= 13 ? x.gainBlocks[j - 7] + x.gainBlocks[j] : nan
-            lossSums[k] = i >= 13 ? x.lossBlocks[j - 7] + x.lossBlocks[j] : nan
-        }
-
-        forEachQuad(count) { k, lanes in
-            let price = quad(c + first + k, lanes)
-            let sma5 = quad(sum5 + k, lanes) / 5
-            let sma10 = quad(sum10 + k, lanes) / 10
-            let sma20 = quad(sum20 + k, lanes) / 20
-            let toSMA20 = price / sma20, fiveTo20 = sma5 / sma20
-            let mean = quad(sumR + k, lanes) / 20
-            let o = x.out + k * columns
-            scatter(sma5, o + FeatureColumn.sma5.rawValue, lanes)
-            scatter(sma10, o + FeatureColumn.sma10.rawValue, lanes)
-            scatter(sma20, o + FeatureColumn.sma20.rawValue, lanes)
-            scatter(toSMA20, o + FeatureColumn.priceToSMA20.rawValue, lanes)
-            scatter(fiveTo20, o + FeatureColumn.sma5ToSMA20.rawValue, lanes)
-            storeContiguous(sma20, sma20s + k, lanes)
-            storeContiguous(mean, meanR + k, lanes)
-        }
-
-        for i in x.rows {
+            if i == captureAt { outcome.captured = ema }
             let k = i - first
-            ssPrice[k] = i >= 19 ? sumOfSquares20(c + (i - 19), mean: sma20s[k]) : nan
-            ssReturn[k] = i >= 20 ? sumOfSquares20(x.r + (i - 19 - base), mean: meanR[k]) : nan
+            let macd = ema.ema12 - ema.ema26
+            macdOut[k] = macd
+            signalOut[k] = ema.signal9
+            histOut[k] = macd - ema.signal9
+            e5Out[k] = ema.ema5
+            e10Out[k] = ema.ema10
+            e20Out[k] = ema.ema20
         }
-
-        forEachQuad(count) { k, lanes in
-            let price = quad(c + first + k, lanes)
-            let sma20 = quad(sma20s + k, lanes)
-            let sd = (quad(ssPrice + k, lanes) / 19).squareRoot()
-            let up = sma20 + 2 * sd, lo = sma20 - 2 * sd
-            let width = (up - lo) / sma20
-            let position = (price - lo) / (up - lo)
-            let volatility = (quad(ssReturn + k, lanes) / 19).squareRoot() * annualisation
-            let avgGain = quad(gainSums + k, lanes) / 14, avgLoss = quad(lossSums + k, lanes) / 14
-            let rsi = 100 - 100 / (1 + avgGain / avgLoss)
-            let o = x.out + k * columns
-            scatter(width, o + FeatureColumn.bbWidth.rawValue, lanes)
-            scatter(position, o + FeatureColumn.bbPosition.rawValue, lanes)
-            scatter(volatility, o + FeatureColumn.volatility.rawValue, lanes)
-            scatter(rsi, o + FeatureColumn.rsi.rawValue, lanes)
-        }
+        outcome.last = ema
+        return outcome
     }
 
-    /// Calls `body(k, lanes)` for k = 0, 4, 8, … with `lanes` = 4 except possibly at the end.
-    @inline(__always)
-    private static func forEachQuad(_ count: Int, _ body: (Int, Int) -> Void) {
-        var k = 0
-        while k < count {
-            let lanes = min(4, count - k)
-            body(k, lanes)
-            k += lanes
+    /// Every feature except the EMA family for `rows` (indices into `closes`, which holds `count`
+    /// closes), into `out` whose row 0 is `rows.lowerBound`. `times` holds one open time per row.
+    static func windowColumns(closes c: UnsafePointer<Double>, count n: Int, rows: Range<Int>,
+                              times: UnsafePointer<Timestamp>, out: ColumnBlock, scratch: KernelScratch) {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= n && rows.count <= scratch.capacity)
+        guard !rows.isEmpty else { return }
+        let s = scratch.arrays(rows: rows.count)
+        fillInputs(c, rows: rows, s)
+        writeWindows(rows: rows, s, out: out)
+        writeCopies(rows: rows, s, out: out)
+        writeCalendar(count: rows.count, times: times, out: out)
+    }
+
+    /// Closes around the run (NaN outside the series), per-close ratios, returns, RSI gains and
+    /// losses, and the block sums every window sum is assembled from: 5 closes, 5 returns, 7 gains,
+    /// 7 losses ending at each slot. Slot `lead + k` is row `rows.lowerBound + k`.
+    private static func fillInputs(_ c: UnsafePointer<Double>, rows: Range<Int>, _ s: KernelScratch.Arrays) {
+        let lo = rows.lowerBound, span = s.span, nan = Double.nan
+        let firstValid = max(0, lead - lo), end = lead + rows.count
+        s.xs.update(repeating: nan, count: firstValid)
+        (s.xs + firstValid).update(from: c + (lo - lead + firstValid), count: end - firstValid)
+        (s.xs + end).update(repeating: nan, count: span - end)
+        for array in [s.ratio, s.rs, s.gains, s.losses, s.close5, s.ret5, s.gain7, s.loss7, s.closeM2, s.retM2] {
+            array.update(repeating: nan, count: 8)
         }
-    }
-
-    /// Stores the lanes into one column of consecutive rows (`columns` apart). Constant lane indices
-    /// in the common case: a variable index would send the vector through memory.
-    @inline(__always)
-    private static func scatter(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>, _ lanes: Int) {
-        if lanes == 4 {
-            p[0] = v[0]; p[columns] = v[1]; p[2 * columns] = v[2]; p[3 * columns] = v[3]
-        } else {
-            for j in 0..<lanes { p[j * columns] = v[j] }
+        let xs = s.xs
+        var j = 8
+        while j < span {
+            let p = Quad.load(xs + j), q = Quad.load(xs + j - 1)
+            let ratio = p / q
+            Quad.store(ratio, s.ratio + j, 4)
+            Quad.store(ratio - 1, s.rs + j, 4)
+            let d = p - q
+            let magnitude = d.replacing(with: -d, where: d .< 0)
+            Quad.store((magnitude + d) * 0.5, s.gains + j, 4)
+            Quad.store((magnitude - d) * 0.5, s.losses + j, 4)
+            j += 4
         }
-    }
-
-    /// Stores the lanes into consecutive doubles.
-    @inline(__always)
-    private static func storeContiguous(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>, _ lanes: Int) {
-        if lanes == 4 {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
-        } else {
-            for j in 0..<lanes { p[j] = v[j] }
-        }
-    }
-
-    /// Up to four consecutive values as SIMD lanes (unused lanes NaN).
-    @inline(__always)
-    private static func quad(_ p: UnsafePointer<Double>, _ lanes: Int) -> SIMD4<Double> {
-        if lanes == 4 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self) }
-        var v = SIMD4<Double>(repeating: .nan)
-        for j in 0..<lanes { v[j] = p[j] }
-        return v
-    }
-
-    /// 10-bar momentum and rate of change.
-    private static func momentumPass(_ x: Inputs) {
-        let nan = Double.nan, c = x.c
-        for i in x.rows {
-            let o = x.row(i)
-            let p = c[i], p10 = i >= 10 ? c[i - 10] : nan
-            o[FeatureColumn.momentum10.rawValue] = p - p10
-            o[FeatureColumn.roc10.rawValue] = (p - p10) / p10 * 100
+        // pandas: the first delta is NaN and `where` turns its gain and loss into 0.
+        let origin = lead - lo
+        if origin >= 8 { s.gains[origin] = 0; s.losses[origin] = 0 }
+        j = 8
+        while j < span {
+            let closeSum = blockSum5(xs, j), returnSum = blockSum5(s.rs, j)
+            Quad.store(closeSum, s.close5 + j, 4)
+            Quad.store(returnSum, s.ret5 + j, 4)
+            Quad.store(blockSquares5(xs, j, mean: closeSum * 0.2), s.closeM2 + j, 4)
+            Quad.store(blockSquares5(s.rs, j, mean: returnSum * 0.2), s.retM2 + j, 4)
+            Quad.store(blockSum7(s.gains, j), s.gain7 + j, 4)
+            Quad.store(blockSum7(s.losses, j), s.loss7 + j, 4)
+            j += 4
         }
     }
 
-    /// x[end-4] + … + x[end], left to right.
-    @inline(__always)
-    static func blockSum5(_ x: UnsafePointer<Double>, _ end: Int) -> Double {
-        (((x[end - 4] + x[end - 3]) + x[end - 2]) + x[end - 1]) + x[end]
-    }
+    /// Returns, log returns, momentum, SMAs, Bollinger, RSI and volatility, four rows at a time.
+    private static func writeWindows(rows: Range<Int>, _ s: KernelScratch.Arrays, out: ColumnBlock) {
+        let xs = s.xs, c5 = s.close5, r5 = s.ret5
+        let inv5 = 1.0 / 5, inv10 = 1.0 / 10, inv20 = 1.0 / 20, inv19 = 1.0 / 19
+        let returnsOut = out.column(.returns), logOut = out.column(.logReturns)
+        let momentumOut = out.column(.momentum10), rocOut = out.column(.roc10)
+        let sma5Out = out.column(.sma5), sma10Out = out.column(.sma10), sma20Out = out.column(.sma20)
+        let toSMAOut = out.column(.priceToSMA20), fiveToOut = out.column(.sma5ToSMA20)
+        let widthOut = out.column(.bbWidth), positionOut = out.column(.bbPosition)
+        let volatilityOut = out.column(.volatility), rsiOut = out.column(.rsi)
+        Quad.forEach(rows.count) { k, lanes in
+            let j = lead + k
+            let p = Quad.load(xs + j), p10 = Quad.load(xs + j - 10)
+            Quad.store(Quad.load(s.rs + j), returnsOut + k, lanes)
+            Quad.store(RatioLogarithm.ln(Quad.load(s.ratio + j)), logOut + k, lanes)
+            Quad.store(p - p10, momentumOut + k, lanes)
+            Quad.store((p - p10) / p10 * 100, rocOut + k, lanes)
 
-    /// Σ (x − mean)² over 20 values: the second pass of a two-pass sample variance. Four interleaved
-    /// accumulators (combined pairwise) keep the additions from forming one long dependency chain;
-    /// the order is fixed, so every path gives the same bits.
-    @inline(__always)
-    static func sumOfSquares20(_ x: UnsafePointer<Double>, mean: Double) -> Double {
-        let m = SIMD4<Double>(repeating: mean)
-        var acc = SIMD4<Double>(repeating: 0)
-        let raw = UnsafeRawPointer(x)
-        for k in stride(from: 0, to: 20, by: 4) {
-            let d = raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self) - m
-            acc += d * d
+            let sum5 = Quad.load(c5 + j)
+            let sum10 = sum5 + Quad.load(c5 + j - 5)
+            let sum20 = sum10 + (Quad.load(c5 + j - 10) + Quad.load(c5 + j - 15))
+            let sma5 = sum5 * inv5, sma20 = sum20 * inv20
+            let perSMA20 = 1 / sma20
+            Quad.store(sma5, sma5Out + k, lanes)
+            Quad.store(sum10 * inv10, sma10Out + k, lanes)
+            Quad.store(sma20, sma20Out + k, lanes)
+            Quad.store(p * perSMA20, toSMAOut + k, lanes)
+            Quad.store(sma5 * perSMA20, fiveToOut + k, lanes)
+
+            let sd = SquareRoot.of(windowSquares20(s.closeM2, c5, j, mean: sma20) * inv19)
+            let up = sma20 + 2 * sd, low = sma20 - 2 * sd
+            Quad.store((up - low) * perSMA20, widthOut + k, lanes)
+            Quad.store((p - low) / (up - low), positionOut + k, lanes)
+
+            let meanR = ((Quad.load(r5 + j) + Quad.load(r5 + j - 5)) + (Quad.load(r5 + j - 10) + Quad.load(r5 + j - 15))) * inv20
+            let sdR = SquareRoot.of(windowSquares20(s.retM2, r5, j, mean: meanR) * inv19)
+            Quad.store(sdR * annualisation, volatilityOut + k, lanes)
+
+            let gain = Quad.load(s.gain7 + j - 7) + Quad.load(s.gain7 + j)
+            let loss = Quad.load(s.loss7 + j - 7) + Quad.load(s.loss7 + j)
+            Quad.store(100 - 100 * loss / (gain + loss), rsiOut + k, lanes)
         }
-        return (acc[0] + acc[1]) + (acc[2] + acc[3])
     }
 
-    /// x[end-6] + … + x[end], left to right.
+    /// Price and return lags, copied from the scratch closes and returns.
+    private static func writeCopies(rows: Range<Int>, _ s: KernelScratch.Arrays, out: ColumnBlock) {
+        let n = rows.count
+        let lags: [(Int, FeatureColumn, FeatureColumn)] = [
+            (1, .priceLag1, .returnsLag1), (2, .priceLag2, .returnsLag2), (3, .priceLag3, .returnsLag3),
+            (5, .priceLag5, .returnsLag5), (10, .priceLag10, .returnsLag10),
+        ]
+        for (k, price, returns) in lags {
+            Quad.copy(from: s.xs + (lead - k), to: out.column(price), count: n)
+            Quad.copy(from: s.rs + (lead - k), to: out.column(returns), count: n)
+        }
+    }
+
+    /// Hour, day of week and weekend flag from the UTC open times (1970-01-01 was a Thursday).
+    /// A bar one step after the previous one on the same day only advances the time of day; any
+    /// other bar (the first, a new day, a gap) gets the full floor-division calendar arithmetic.
+    private static func writeCalendar(count: Int, times: UnsafePointer<Timestamp>, out: ColumnBlock) {
+        let day: Int64 = 86_400_000, hour: Int64 = 3_600_000, step = BarGrid.step.value
+        let hourOut = out.column(.hour), dowOut = out.column(.dayOfWeek), weekendOut = out.column(.isWeekend)
+        var previous: Int64 = 0, msInDay: Int64 = 0, dow = 0.0, weekend = 0.0
+        for k in 0..<count {
+            let ms = times[k].milliseconds
+            if k > 0 && ms &- previous == step && msInDay + step < day {
+                msInDay += step
+            } else {
+                var days = ms / day
+                if ms % day < 0 { days -= 1 }
+                msInDay = ms - days * day
+                let weekday = ((days + 3) % 7 + 7) % 7
+                dow = Double(weekday)
+                weekend = weekday >= 5 ? 1 : 0
+            }
+            previous = ms
+            hourOut[k] = Double(msInDay / hour)
+            dowOut[k] = dow
+            weekendOut[k] = weekend
+        }
+    }
+
+    /// The four horizon targets for `rows` of a series of `count` closes: NaN where the future close
+    /// is beyond the series.
+    static func targetColumns(closes c: UnsafePointer<Double>, count n: Int, rows: Range<Int>, out: ColumnBlock) {
+        let h = FeatureSetVersion.v1.horizonBars
+        let futureOut = out.column(.futurePrice), returnOut = out.column(.targetReturn)
+        let logOut = out.column(.targetLogReturn), directionOut = out.column(.targetDirection)
+        let known = max(rows.lowerBound, min(rows.upperBound, n - h))
+        Quad.forEach(known - rows.lowerBound) { k, lanes in
+            let i = rows.lowerBound + k
+            var p = SIMD4<Double>(repeating: 1), f = p
+            if lanes == 4 {
+                p = Quad.load(c + i); f = Quad.load(c + i + h)
+            } else {
+                for j in 0..<lanes { p[j] = c[i + j]; f[j] = c[i + j + h] }
+            }
+            let ratio = f / p
+            Quad.store(f, futureOut + k, lanes)
+            Quad.store(ratio - 1, returnOut + k, lanes)
+            Quad.store(RatioLogarithm.ln(ratio), logOut + k, lanes)
+            Quad.store(SIMD4(repeating: 0).replacing(with: 1, where: f .> p), directionOut + k, lanes)
+        }
+        for k in (known - rows.lowerBound)..<rows.count {
+            futureOut[k] = .nan; returnOut[k] = .nan; logOut[k] = .nan; directionOut[k] = .nan
+        }
+    }
+
+    /// The targets of one row: pandas' `future / p - 1`, `ln(future / p)` and `future > p`, with the
+    /// same operations as ``targetColumns(closes:count:rows:out:)``.
+    static func targets(price: Double, future: Double) -> FeatureTargets {
+        let ratio = future / price
+        return FeatureTargets(futurePrice: future, targetReturn: ratio - 1,
+                              targetLogReturn: RatioLogarithm.ln(ratio), targetDirection: future > price ? 1 : 0)
+    }
+
+    /// x[end-4] + … + x[end], left to right, for four consecutive ends.
     @inline(__always)
-    static func blockSum7(_ x: UnsafePointer<Double>, _ end: Int) -> Double {
-        (((((x[end - 6] + x[end - 5]) + x[end - 4]) + x[end - 3]) + x[end - 2]) + x[end - 1]) + x[end]
+    private static func blockSum5(_ x: UnsafeMutablePointer<Double>, _ end: Int) -> SIMD4<Double> {
+        (((Quad.load(x + end - 4) + Quad.load(x + end - 3)) + Quad.load(x + end - 2)) + Quad.load(x + end - 1))
+            + Quad.load(x + end)
+    }
+
+    /// x[end-6] + … + x[end], left to right, for four consecutive ends.
+    @inline(__always)
+    private static func blockSum7(_ x: UnsafeMutablePointer<Double>, _ end: Int) -> SIMD4<Double> {
+        (((((Quad.load(x + end - 6) + Quad.load(x + end - 5)) + Quad.load(x + end - 4)) + Quad.load(x + end - 3))
+            + Quad.load(x + end - 2)) + Quad.load(x + end - 1)) + Quad.load(x + end)
+    }
+
+    /// Σ (x − block mean)² over x[end-4] … x[end], for four consecutive ends.
+    @inline(__always)
+    private static func blockSquares5(_ x: UnsafeMutablePointer<Double>, _ end: Int, mean: SIMD4<Double>) -> SIMD4<Double> {
+        let d0 = Quad.load(x + end - 4) - mean, d1 = Quad.load(x + end - 3) - mean
+        let d2 = Quad.load(x + end - 2) - mean, d3 = Quad.load(x + end - 1) - mean
+        let d4 = Quad.load(x + end) - mean
+        return (((d0 * d0 + d1 * d1) + d2 * d2) + d3 * d3) + d4 * d4
+    }
+
+    /// Σ (x − mean)² over the 20 values ending at slot `j`, for four consecutive windows, from the
+    /// four 5-value blocks: Σ_b [M2_b + 5 (mean_b − mean)²] (the parallel-variance identity).
+    ///
+    /// Every term is a sum of squares, so nothing cancels: it is as accurate as a two-pass variance
+    /// over the 20 values, at half the arithmetic because each block's M2 serves four windows.
+    @inline(__always)
+    private static func windowSquares20(_ m2: UnsafeMutablePointer<Double>, _ sums: UnsafeMutablePointer<Double>,
+                                        _ j: Int, mean: SIMD4<Double>) -> SIMD4<Double> {
+        let within = (Quad.load(m2 + j) + Quad.load(m2 + j - 5)) + (Quad.load(m2 + j - 10) + Quad.load(m2 + j - 15))
+        let e0 = Quad.load(sums + j) * 0.2 - mean, e1 = Quad.load(sums + j - 5) * 0.2 - mean
+        let e2 = Quad.load(sums + j - 10) * 0.2 - mean, e3 = Quad.load(sums + j - 15) * 0.2 - mean
+        let between = (e0 * e0 + e1 * e1) + (e2 * e2 + e3 * e3)
+        return within + 5 * between
     }
 }

@@ -10,19 +10,10 @@ import Glibc
 /// untouched region before writing it. It is only a hint: values and behaviour are unchanged, and
 /// where the kernel declines or the platform has no such hint nothing happens.
 enum LargeBuffer {
+    /// Below this a hint saves too few faults to matter.
     static let hintThreshold = 4 << 20
 
-    /// An array of `count` doubles, every element written by `fill` (which must write them all).
-    static func doubles(count: Int, _ fill: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
-        [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress {
-                preferHugePages(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Double>.stride)
-                fill(base)
-            }
-            initialized = count
-        }
-    }
-
+    /// Hints the kernel to back the (untouched) region with huge pages when it is large enough.
     static func preferHugePages(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
         #if os(Linux)
         guard bytes >= hintThreshold else { return }

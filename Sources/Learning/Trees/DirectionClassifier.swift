@@ -20,7 +20,7 @@ public struct DirectionClassifier: Explainable, Hashable, Codable {
         public var maxBins: Int
 
         public init(treeCount: Int = 100, maxDepth: Int = 5, learningRate: Double = 0.1,
-                    minSamplesLeaf: Int = 1, maxBins: Int = HistogramBinning.binLimit) {
+                    minSamplesLeaf: Int = 1, maxBins: Int = HistogramBinning.defaultBins) {
             self.treeCount = treeCount; self.maxDepth = maxDepth; self.learningRate = learningRate
             self.minSamplesLeaf = minSamplesLeaf; self.maxBins = maxBins
         }

@@ -14,8 +14,12 @@ struct TreeGrower: Sendable {
     /// The raw training values, column-major like `binned.codes`, for node-local thresholds.
     let raw: [Double]
 
-    /// Nodes with fewer rows than this are scanned by sorting instead of by histogram.
+    /// Nodes with fewer rows than this are scanned by sorting instead of by histogram (at
+    /// 256 bins per feature); finer bins make every histogram dearer, so the limit grows with
+    /// the bins per feature (`sortedScanLimit(binsPerFeature:)`).
     static let sortedScanLimit = 160
+
+    static func sortedScanLimit(binsPerFeature: Int) -> Int { max(sortedScanLimit, binsPerFeature / 8) }
     /// Row × feature work below which a node is not worth splitting across threads.
     static let parallelWorkLimit = 1 << 16
 
@@ -42,7 +46,7 @@ struct TreeGrower: Sendable {
 
 /// The mutable state of growing one tree. Lives inside `TreeGrower.grow` only.
 final class TreeGrowth {
-    let codes: UnsafeBufferPointer<UInt8>
+    let codes: UnsafeBufferPointer<UInt16>
     let raw: UnsafeBufferPointer<Double>
     let g: UnsafeBufferPointer<Double>
     let h: UnsafeBufferPointer<Double>
@@ -64,7 +68,7 @@ final class TreeGrowth {
     var tree = RegressionTree()
     var leafOfRow: [Int32]
 
-    init(grower: TreeGrower, codes: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<Double>, g: UnsafeBufferPointer<Double>,
+    init(grower: TreeGrower, codes: UnsafeBufferPointer<UInt16>, raw: UnsafeBufferPointer<Double>, g: UnsafeBufferPointer<Double>,
          h: UnsafeBufferPointer<Double>, leafH: UnsafeBufferPointer<Double>, rows: [Int32],
          settings: TreeGrowthSettings, rng: SplitMix64) {
         self.codes = codes; self.raw = raw; self.g = g; self.h = h; self.leafH = leafH
@@ -78,12 +82,15 @@ final class TreeGrowth {
         _ = rowBuffer.initialize(from: rows)
         self.rows = rowBuffer
         scratch = .allocate(capacity: max(1, rows.count))
-        keys = .allocate(capacity: TreeGrower.sortedScanLimit)
+        sortLimit = TreeGrower.sortedScanLimit(binsPerFeature: totalBins / max(1, features))
+        keys = .allocate(capacity: sortLimit)
         leafOfRow = [Int32](repeating: -1, count: grower.binned.rows)
         rowCount = rows.count
     }
 
     let rowCount: Int
+    /// Nodes with fewer rows are scanned by sorting (`TreeGrower.sortedScanLimit(binsPerFeature:)`).
+    let sortLimit: Int
 
     deinit {
         rows.deallocate(); scratch.deallocate(); keys.deallocate()
@@ -97,7 +104,7 @@ final class TreeGrowth {
             totals.g += g[r]; totals.h += h[r]; totals.n += 1
         }
         var hist: UnsafeMutableBufferPointer<HistogramBin>?
-        if rowCount >= TreeGrower.sortedScanLimit {
+        if rowCount >= sortLimit {
             let buffer = takeBuffer()
             buildHistogram(into: buffer, lo: 0, hi: rowCount)
             hist = buffer
@@ -139,11 +146,11 @@ final class TreeGrowth {
         var rightHist: UnsafeMutableBufferPointer<HistogramBin>?
         let leftIsSmaller = leftTotals.n <= rightTotals.n
         let largerCount = max(leftTotals.n, rightTotals.n)
-        if let hist, largerCount >= TreeGrower.sortedScanLimit {
+        if let hist, largerCount >= sortLimit {
             let small = takeBuffer()
             if leftIsSmaller { buildHistogram(into: small, lo: lo, hi: mid) } else { buildHistogram(into: small, lo: mid, hi: hi) }
             subtract(small, from: hist)
-            let smallKept = min(leftTotals.n, rightTotals.n) >= TreeGrower.sortedScanLimit ? small : nil
+            let smallKept = min(leftTotals.n, rightTotals.n) >= sortLimit ? small : nil
             if smallKept == nil { release(small) }
             if leftIsSmaller { leftHist = smallKept; rightHist = hist } else { leftHist = hist; rightHist = smallKept }
         } else {
@@ -282,7 +289,7 @@ final class TreeGrowth {
     /// Stable partition of `rows[lo..<hi]`: rows whose code is `<= bin` first; returns the boundary.
     private func partition(lo: Int, hi: Int, feature f: Int, bin: Int) -> Int {
         let column = codes.baseAddress! + f * matrixRows
-        let limit = UInt8(bin)
+        let limit = UInt16(bin)
         var l = lo, r = 0
         for i in lo..<hi {
             let row = rows[i]

@@ -10,12 +10,20 @@ struct TreeTrainingSet: Sendable {
     var rows: Int { binned.rows }
     var features: Int { binned.columns }
 
-    init(x: Matrix, y: [Double], binning: HistogramBinning?, maxBins: Int) throws(LearningError) {
+    /// `binning` is reused when it has the bins this fit asks for (`maxBins` placed by
+    /// `placement`); otherwise the fit builds its own, so a binning shared across families
+    /// never coarsens one of them.
+    init(x: Matrix, y: [Double], binning: HistogramBinning?, maxBins: Int,
+         placement: HistogramBinning.Placement = .midpoints) throws(LearningError) {
         guard x.rows > 0, x.columns > 0 else { throw .emptyTrainingSet }
         guard y.count == x.rows else { throw .shapeMismatch("\(x.rows) rows but \(y.count) targets") }
         if let bad = y.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteInput("target at row \(bad)") }
         let b: HistogramBinning
-        if let binning { b = binning } else { b = try HistogramBinning(x: x, maxBins: maxBins) }
+        if let binning, binning.matches(maxBins: maxBins, placement: placement, features: x.columns) {
+            b = binning
+        } else {
+            b = try HistogramBinning(x: x, maxBins: maxBins, placement: placement)
+        }
         self.binning = b
         binned = try b.binned(x)
         targets = y

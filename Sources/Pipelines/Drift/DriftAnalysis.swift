@@ -6,14 +6,17 @@ import Statistics
 /// the dataset score (mean KS statistic over deciding features) and the share drifted.
 ///
 /// Non-finite values are left out of a column's samples; a column with no finite value in
-/// either window is reported with NaN statistics and never decides.
+/// either window cannot be compared and is left out of the report (stores and JSON take
+/// finite numbers only); ``Outcome/skippedColumns`` names it.
 public enum DriftAnalysis {
     public struct Outcome: Sendable, Equatable {
-        /// In column order.
+        /// In column order, without the skipped columns.
         public var features: [FeatureDrift]
         public var score: Double
         public var shareDrifted: Double
         public var decidingCount: Int
+        /// Columns without a finite value in one of the windows.
+        public var skippedColumns: [String]
     }
 
     public static func compare(reference: [FeatureRow], recent: [FeatureRow], columns: [String],
@@ -35,17 +38,19 @@ public enum DriftAnalysis {
         var features: [FeatureDrift] = []
         features.reserveCapacity(width)
         var decidingIndices: [Int] = []
+        var skipped: [String] = []
         for i in 0..<width {
             let ref = referenceColumns[i], cur = recentColumns[i]
-            var ks = Double.nan, p = Double.nan, psi = Double.nan
-            if !ref.isEmpty, !cur.isEmpty {
-                if let r = try? KolmogorovSmirnov.ks2Sample(ref, cur) { ks = r.statistic; p = r.pValue }
-                if let r = try? PopulationStability.psi(reference: ref, current: cur) { psi = r.psi }
+            guard !ref.isEmpty, !cur.isEmpty, let ks = try? KolmogorovSmirnov.ks2Sample(ref, cur),
+                  let psi = try? PopulationStability.psi(reference: ref, current: cur),
+                  ks.statistic.isFinite, ks.pValue.isFinite, psi.psi.isFinite else {
+                skipped.append(columns[i])
+                continue
             }
-            let deciding = !nonDeciding.contains(columns[i]) && ks.isFinite && p.isFinite
-            if deciding { decidingIndices.append(i) }
-            features.append(FeatureDrift(feature: columns[i], ksStatistic: ks, pValue: p, adjustedPValue: .nan,
-                                         psi: psi, drifted: false, deciding: deciding))
+            let deciding = !nonDeciding.contains(columns[i])
+            if deciding { decidingIndices.append(features.count) }
+            features.append(FeatureDrift(feature: columns[i], ksStatistic: ks.statistic, pValue: ks.pValue,
+                                         adjustedPValue: ks.pValue, psi: psi.psi, drifted: false, deciding: deciding))
         }
 
         // The correction runs over the deciding features only: they are the hypotheses that
@@ -56,13 +61,12 @@ public enum DriftAnalysis {
             features[i].drifted = adjusted[k] < significance
         }
         for i in features.indices where !features[i].deciding {
-            features[i].adjustedPValue = features[i].pValue
             features[i].drifted = features[i].pValue < significance
         }
         let count = decidingIndices.count
         let score = count == 0 ? 0 : decidingIndices.reduce(0.0) { $0 + features[$1].ksStatistic } / Double(count)
         let drifted = decidingIndices.filter { features[$0].drifted }.count
         return Outcome(features: features, score: score, shareDrifted: count == 0 ? 0 : Double(drifted) / Double(count),
-                       decidingCount: count)
+                       decidingCount: count, skippedColumns: skipped)
     }
 }

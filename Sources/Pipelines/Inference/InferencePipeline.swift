@@ -1,7 +1,7 @@
 public import Domain
 import Foundation
 import Hashing
-public import Logging
+import Logging
 
 /// The inference pipeline (design.md §2): for each asset, the newest complete feature row is
 /// run through the production bundle and, in shadow, every shadow model; one prediction per
@@ -17,7 +17,7 @@ public struct InferencePipeline: Pipeline {
     let features: any FeatureStore
     let predictions: any PredictionStore
     let models: any ModelStore
-    let cache: ModelBundleCache
+    public let cache: ModelBundleCache
     public let latest: LatestPredictions
     let clock: any WallClock
     let ids: ULIDGenerator
@@ -80,18 +80,17 @@ public struct InferencePipeline: Pipeline {
     public func predict(asset: AssetID) throws -> AssetReport {
         let start = ContinuousClock.now
         var report = AssetReport()
-        defer { report.seconds = (ContinuousClock.now - start).seconds }
         guard let bundle = try cache.bundle(asset: asset) else {
             report.skipped = "no production model"
             try latest.warm(from: predictions, models: models, assets: [asset])
-            report.seconds = (ContinuousClock.now - start).seconds
+            report.seconds = (ContinuousClock.now - start).inferenceSeconds
             return report
         }
         report.shadowModels = bundle.shadows.count
         report.refused = bundle.refused.map { "\($0.id): \($0.reason)" }
         guard let row = try features.latestRow(asset: asset, featureSet: featureSet.name), row.isComplete else {
             report.skipped = "no complete feature row yet"
-            report.seconds = (ContinuousClock.now - start).seconds
+            report.seconds = (ContinuousClock.now - start).inferenceSeconds
             return report
         }
         report.barTime = row.time
@@ -116,7 +115,7 @@ public struct InferencePipeline: Pipeline {
             }
             if !shadow { latest.offer(stored.prediction, modelCreatedAt: model.createdAt) }
         }
-        report.seconds = (ContinuousClock.now - start).seconds
+        report.seconds = (ContinuousClock.now - start).inferenceSeconds
         return report
     }
 
@@ -133,5 +132,5 @@ public struct InferencePipeline: Pipeline {
 }
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var inferenceSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

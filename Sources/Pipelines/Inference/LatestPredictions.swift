@@ -47,7 +47,7 @@ public final class LatestPredictions: Sendable {
         let renderer = state.withLock { $0.renderer }
         if let current = entry(p.asset), !isNewer(p, than: current.prediction) { return }
         // Rendering happens outside the lock so readers never wait for it.
-        let r = renderer?(p, modelCreatedAt) ?? ([], "")
+        let r: (body: [UInt8], etag: String) = renderer?(p, modelCreatedAt) ?? (body: [], etag: "")
         let e = Entry(prediction: p, modelCreatedAt: modelCreatedAt, stableBody: r.body, etag: r.etag)
         state.withLock { s in
             if let current = s.entries[p.asset], !isNewer(p, than: current.prediction) { return }

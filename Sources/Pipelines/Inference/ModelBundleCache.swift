@@ -49,15 +49,15 @@ public final class ModelBundleCache: Sendable {
         let champion: PredictorBundle
         switch loadBundle(production) {
         case .success(let b): champion = b
-        case .failure(let reason):
-            throw PipelineError.artifact("production model \(production.id) of \(asset) refused: \(reason)")
+        case .failure(let refusal):
+            throw PipelineError.artifact("production model \(production.id) of \(asset) refused: \(refusal.reason)")
         }
         var shadows: [PredictorBundle] = []
         for id in key.shadows {
             guard let version = try models.version(id: id) else { continue }
             switch loadBundle(version) {
             case .success(let b): shadows.append(b)
-            case .failure(let reason): refused.append((id, reason))
+            case .failure(let refusal): refused.append((id: id, reason: refusal.reason))
             }
         }
         let bundle = ModelBundle(asset: asset, champion: champion, shadows: shadows, refused: refused, key: key)
@@ -77,7 +77,7 @@ public final class ModelBundleCache: Sendable {
         guard let version = try models.version(id: id) else { throw PipelineError.invalidInput("unknown model \(id)") }
         switch load(version) {
         case .success(let m): return m
-        case .failure(let reason): throw PipelineError.artifact("model \(id): \(reason)")
+        case .failure(let refusal): throw PipelineError.artifact("model \(id): \(refusal.reason)")
         }
     }
 

@@ -13,7 +13,7 @@ struct Sentinel: ParsableCommand {
         commandName: "sentinel",
         abstract: "A self-running crypto price-prediction service with a REST/JSON API.",
         version: SentinelVersion.current,
-        subcommands: [Serve.self, Migrate.self, RunPipeline.self, Import.self, Backfill.self, Models.self, Routes.self, Version.self])
+        subcommands: [Serve.self, Migrate.self, RunPipeline.self, Import.self, Backfill.self, Models.self, Routes.self, Simulate.self, Version.self])
 }
 
 /// The version this binary reports at `/v1` and `sentinel version`.

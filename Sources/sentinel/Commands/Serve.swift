@@ -18,6 +18,7 @@ struct Serve: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var server: ServerOptions
     @OptionGroup var sourceOptions: SourceOptions
+    @OptionGroup var monitoring: MonitoringOptions
 
     func run() throws {
         try global.bootstrapLogging()
@@ -33,7 +34,8 @@ struct Serve: ParsableCommand {
         sigemptyset(&signals); sigaddset(&signals, SIGTERM); sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
-        let app = try ServiceAssembly.make(global: global, sourceOptions: sourceOptions, clockMode: .running, logger: logger)
+        let app = try ServiceAssembly.make(global: global, sourceOptions: sourceOptions, clockMode: .running, logger: logger,
+                                           monitoring: try monitoring.settings())
         let interrupted = try app.store.markInterrupted(at: app.clock.now())
         if interrupted > 0 { logger.warning("runs left running by a previous process marked failed", metadata: ["count": "\(interrupted)"]) }
 
@@ -45,6 +47,7 @@ struct Serve: ParsableCommand {
         let runMetrics = RunMetrics()
         workers.addObserver(scheduler)
         workers.addObserver(runMetrics)
+        workers.addObserver(RunEventPublisher(events: app.events))
 
         let requestMetrics = RequestMetrics()
         let startedAt = app.clock.now()
@@ -65,6 +68,7 @@ struct Serve: ParsableCommand {
             throw ValidationError("cannot listen on \(host):\(configuration.port): \(error)")
         }
         workers.start()
+        app.events.start()
         if !server.noScheduler { scheduler.start() }
         logger.info("sentinel started", metadata: [
             "port": "\(http.port)", "mode": "\(app.modeName)", "store": "\(global.databasePath)",
@@ -84,6 +88,7 @@ struct Serve: ParsableCommand {
             _exit(1)
         }
         scheduler.stop()
+        app.events.stop()
         http.shutdown()
         workers.stop(grace: configuration.shutdownGrace)
         do { try app.store.checkpoint() } catch {

@@ -57,6 +57,12 @@ struct APIRoutes {
                                               clock: SystemWallClock()), clock: clock).register(on: &router)
 
         ModelRoutes(models: store, registry: app.registry, assets: assets, keyring: keyring, clock: clock).register(on: &router)
+        MonitoringRoutes(drift: store, alerts: store, prices: store, assets: assets, clock: clock, freshness: policy).register(on: &router)
+        if let inference = app.pipelines.lazy.compactMap({ $0 as? InferencePipeline }).first {
+            PredictionRoutes(assets: assets, predictions: store, prices: store, models: store, features: store,
+                             cache: inference.cache, latest: inference.latest, clock: clock).register(on: &router)
+        }
+        EventRoutes(bus: app.events).register(on: &router)
         return router
     }
 }

@@ -22,6 +22,8 @@ struct ServiceAssembly {
     let registry: ModelRegistry
     let pipelines: [any Pipeline]
     let gapLedger: GapLedger
+    /// The event bus behind `/v1/events`; pipelines and the registry publish to it.
+    let events: EventBus
     let logger: Logger
 
     enum ClockMode {
@@ -31,8 +33,10 @@ struct ServiceAssembly {
         case oneShot
     }
 
+    /// `idSeed` makes every id reproducible (simulations); nil seeds from the system.
     static func make(global: GlobalOptions, sourceOptions: SourceOptions, clockMode: ClockMode,
-                     logger: Logger) throws -> ServiceAssembly {
+                     logger: Logger, idSeed: UInt64? = nil, monitoring: MonitoringSettings? = nil) throws -> ServiceAssembly {
+        let monitoring = try monitoring ?? MonitoringSettings.fromEnvironment()
         let store = try openStore(global.databasePath, logger: logger)
         let explicitAssets = try global.resolvedAssets()
         let clock: any WallClock
@@ -72,17 +76,38 @@ struct ServiceAssembly {
             source = CoinGeckoClient(configuration: try sourceOptions.coinGeckoConfiguration(), http: HTTPClient(),
                                      clock: system, logger: logger)
         }
-        let ids = ULIDGenerator(clock: clock)
+        let ids = ULIDGenerator(clock: clock, seed: idSeed)
+        let events = EventBus(log: store, ids: ULIDGenerator(clock: clock, seed: idSeed.map { $0 &+ 1 }), clock: clock,
+                              logger: logger)
         let queue = RunQueue(store: store, ids: ids, clock: clock)
-        let registry = ModelRegistry(models: store, clock: clock, ids: ids)
+        let registry = ModelRegistry(models: store, clock: clock, ids: ids, onChange: { change in
+            events.publish(change.reason == .rollback ? .modelRolledBack(change) : .modelPromoted(change))
+        })
         let gapLedger = GapLedger()
+        let latestPredictions = LatestPredictions()
         let pipelines: [any Pipeline] = [
             FeaturePipeline(source: source, prices: store, features: store, clock: clock, gapLedger: gapLedger),
             TrainingPipeline(features: store, registry: registry, clock: clock, ids: ids),
+            InferencePipeline(features: store, predictions: store, models: store, cache: ModelBundleCache(models: store, logger: logger),
+                              latest: latestPredictions, clock: clock, ids: ids, events: events),
+            ValidationPipeline(predictions: store, prices: store, clock: clock, registry: registry, latest: latestPredictions,
+                               events: events),
+            DriftPipeline(features: store, drift: store, clock: clock, ids: ids, configuration: monitoring.drift, events: events,
+                          enqueueTraining: { asset, reason in
+                              try queue.trigger(.training, asset: asset, trigger: .drift, reason: reason).run.id
+                          }),
+            AlertsPipeline(prices: store, features: store, predictions: store, models: store, alerts: store, drift: store,
+                           clock: clock, ids: ids,
+                           thresholds: monitoring.thresholds, events: events,
+                           dispatcher: monitoring.webhooks.isEmpty ? nil : WebhookDispatcher(
+                               endpoints: monitoring.webhooks, secret: monitoring.secret, transport: CurlWebhookTransport(),
+                               deliveries: store, clock: SystemWallClock(), ids: ULIDGenerator(clock: SystemWallClock()),
+                               policy: monitoring.delivery, logger: logger),
+                           deliveryWait: clockMode == .oneShot ? .seconds(60) : Milliseconds(0)),
         ]
         return ServiceAssembly(store: store, clock: clock, source: source, replay: replay, ids: ids,
                                assets: AssetCatalog(assetIDs.map(AssetDescriptor.known)), queue: queue,
-                               registry: registry, pipelines: pipelines, gapLedger: gapLedger, logger: logger)
+                               registry: registry, pipelines: pipelines, gapLedger: gapLedger, events: events, logger: logger)
     }
 
     static func openStore(_ path: String, logger: Logger) throws -> SQLiteStore {

@@ -2,7 +2,9 @@ import Foundation
 import Learning
 
 /// Every tree family fitted once per window with the reference hyper-parameters (seed 42),
-/// shared by the tree tests so each model is trained once per test process.
+/// shared by the tree tests so each model is trained once per test process. `binning` (256
+/// midpoint bins) is passed to every family, as the training pipeline does; the forest (1024
+/// bins) and XGBoost (sketch cuts) do not match it and build their own.
 struct TreeFits: Sendable {
     let data: PreparedFixture
     let binning: HistogramBinning

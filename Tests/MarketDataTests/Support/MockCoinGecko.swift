@@ -1,3 +1,4 @@
+import SentinelTesting
 import Foundation
 import Synchronization
 
@@ -33,8 +34,11 @@ final class MockCoinGecko: Sendable {
     var requestCount: Int { server.requestCount }
     var requests: [LoopbackServer.Request] { shared.seen.withLock { $0 } }
 
-    init() throws {
-        let fixtures = try Self.loadFixtures()
+    /// `rebasedTo`: move every timestamp of the fixtures by whole 5-minute steps so their
+    /// "now" falls on this instant (milliseconds) — for tests against a real wall clock.
+    init(rebasedTo now: Int64? = nil) throws {
+        let loaded = try Self.loadFixtures()
+        let fixtures = try now.map { try Self.shifted(loaded, by: ($0 - Self.nowMilliseconds) / 300_000 * 300_000) } ?? loaded
         let shared = self.shared
         server = try LoopbackServer { request in
             shared.seen.withLock { $0.append(request) }
@@ -54,6 +58,32 @@ final class MockCoinGecko: Sendable {
     func resetScript() { shared.script.withLock { $0 = [] } }
 
     func stop() { server.stop() }
+
+    private static func shifted(_ fixtures: [String: [UInt8]], by shift: Int64) throws -> [String: [UInt8]] {
+        var out = fixtures
+        func move(_ data: [UInt8]?, _ edit: (inout [String: Any]) -> Void) throws -> [UInt8]? {
+            guard let data, var object = try JSONSerialization.jsonObject(with: Data(data)) as? [String: Any] else { return data }
+            edit(&object)
+            return [UInt8](try JSONSerialization.data(withJSONObject: object))
+        }
+        func rows(_ value: Any?) -> [[Double]] { (value as? [[Any]] ?? []).map { $0.compactMap { ($0 as? NSNumber)?.doubleValue } } }
+        out["market_chart_bitcoin_1d"] = try move(fixtures["market_chart_bitcoin_1d"]) { o in
+            for key in ["prices", "market_caps", "total_volumes"] {
+                o[key] = rows(o[key]).map { r in [Double(Int64(r[0]) + shift)] + r.dropFirst() }
+            }
+        }
+        if let data = fixtures["ohlc_bitcoin_1d"], let array = try JSONSerialization.jsonObject(with: Data(data)) as? [[Any]] {
+            let moved = rows(array).map { r in [Double(Int64(r[0]) + shift)] + r.dropFirst() }
+            out["ohlc_bitcoin_1d"] = [UInt8](try JSONSerialization.data(withJSONObject: moved))
+        }
+        out["simple_price_bitcoin"] = try move(fixtures["simple_price_bitcoin"]) { o in
+            if var coin = o["bitcoin"] as? [String: Any], let t = (coin["last_updated_at"] as? NSNumber)?.int64Value {
+                coin["last_updated_at"] = t + shift / 1000
+                o["bitcoin"] = coin
+            }
+        }
+        return out
+    }
 
     private static func loadFixtures() throws -> [String: [UInt8]] {
         guard let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil)?.appendingPathComponent("coingecko") else {

@@ -7,16 +7,16 @@ import Glibc
 /// A tiny blocking-socket HTTP/1.1 server on 127.0.0.1 with an ephemeral port, for tests.
 /// One thread accepts; each connection gets its own thread, reads one request, asks the
 /// handler what to do, and closes (`Connection: close`). Not for production use.
-final class LoopbackServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var query: [String: String]
-        var headers: [String: String]
-        var body: [UInt8]
+public final class LoopbackServer: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var query: [String: String]
+        public var headers: [String: String]
+        public var body: [UInt8]
     }
 
-    enum Reply: Sendable {
+    public enum Reply: Sendable {
         /// A complete response with a correct `Content-Length`.
         case respond(status: Int, headers: [(String, String)], body: [UInt8])
         /// These exact bytes, then close (for truncated or malformed responses).
@@ -25,17 +25,17 @@ final class LoopbackServer: Sendable {
         case hold
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let stopped = Atomic<Bool>(false)
     private let received = Atomic<Int>(0)
     private let handler: @Sendable (Request) -> Reply
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
     /// Requests received so far (counted before the handler runs).
-    var requestCount: Int { received.load(ordering: .sequentiallyConsistent) }
+    public var requestCount: Int { received.load(ordering: .sequentiallyConsistent) }
 
-    init(handler: @escaping @Sendable (Request) -> Reply) throws {
+    public init(handler: @escaping @Sendable (Request) -> Reply) throws {
         self.handler = handler
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
@@ -56,7 +56,7 @@ final class LoopbackServer: Sendable {
         Thread { server.acceptLoop() }.start()
     }
 
-    func stop() {
+    public func stop() {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
