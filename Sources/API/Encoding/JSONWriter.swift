@@ -125,6 +125,14 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings (ids, enums, times, hashes) need no escaping: copy them whole.
+        var s = s
+        let copied: Bool = s.withUTF8 { buf in
+            for c in buf where c < 32 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return false }
+            bytes.append(contentsOf: buf)
+            return true
+        }
+        if copied { bytes.append(UInt8(ascii: "\"")); return }
         for c in s.utf8 {
             switch c {
             case UInt8(ascii: "\""): bytes.append(92); bytes.append(34)

@@ -51,6 +51,7 @@ public final class EventBus: EventPublisher, Sendable {
     private let published = Atomic<Int>(0)
     private let asynchronous = Atomic<Bool>(false)
     private let pending = PendingEvents()
+    private let listeners = Mutex<[@Sendable (DomainEvent) -> Void]>([])
 
     private struct MaintenanceState { var stop = false }
 
@@ -66,12 +67,19 @@ public final class EventBus: EventPublisher, Sendable {
     /// happens on the caller's thread, so the event is in the log when it returns; once
     /// started, the bus's writer thread does it and the caller never waits for the store.
     public func publish(_ event: DomainEvent) {
+        for listener in listeners.withLock({ $0 }) { listener(event) }
         let item = PendingEvent(type: event.name, payload: EventPayload.json(event), atMilliseconds: clock.now().milliseconds)
         if asynchronous.load(ordering: .acquiring) {
             pending.push(item)
         } else {
             deliver([item])
         }
+    }
+
+    /// Calls `listener` with every event as it is published, on the publisher's thread
+    /// (in-process caches invalidate this way); it must be quick and must not publish.
+    public func addListener(_ listener: @escaping @Sendable (DomainEvent) -> Void) {
+        listeners.withLock { $0.append(listener) }
     }
 
     /// Waits until every event published so far is stored and fanned out (true), or `timeout` passes.

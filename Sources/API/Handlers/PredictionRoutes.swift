@@ -16,6 +16,8 @@ public struct PredictionRoutes: Sendable {
     public var replayer: PredictionReplayer
     public var clock: any WallClock
     public var freshness: Freshness.Policy
+    /// Rendered history pages, invalidated per asset when predictions are made or validated.
+    public var pageCache: ResponseCache?
 
     public init(assets: AssetCatalog, predictions: any PredictionStore, prices: any PriceStore, models: any ModelStore,
                 features: any FeatureStore, cache: ModelBundleCache, latest: LatestPredictions, clock: any WallClock,
@@ -81,6 +83,15 @@ public struct PredictionRoutes: Sendable {
         default: shadow = model == nil ? false : nil
         }
         let filter = PredictionFilter(outcome: outcome, modelID: model, shadow: shadow)
+        guard let pageCache else { return ConditionalGET.respond(request, try renderPage(asset, filter, query, codec)) }
+        return try pageCache.respond(request, scope: Self.cacheScope(asset.id)) { try renderPage(asset, filter, query, codec) }
+    }
+
+    /// The cache scope of an asset's prediction pages (invalidate it when they change).
+    public static func cacheScope(_ asset: AssetID) -> String { "predictions:\(asset)" }
+
+    func renderPage(_ asset: AssetDescriptor, _ filter: PredictionFilter, _ query: PageQuery,
+                    _ codec: CursorCodec) throws -> JSONWriter {
         let page = try predictions.page(asset: asset.id, filter: filter, query: query)
         var stages: [ULID: ModelStage] = [:]
         for id in Set(page.items.map(\.modelID)) { stages[id] = try models.version(id: id)?.stage }
@@ -93,7 +104,7 @@ public struct PredictionRoutes: Sendable {
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: now, freshness: fresh) { w in
             for p in page.items { w.prediction(p, stage: stages[p.modelID]) }
         }
-        return ConditionalGET.respond(request, w)
+        return w
     }
 
     static func predictionID(_ request: HTTPRequest) throws -> ULID {

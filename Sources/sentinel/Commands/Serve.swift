@@ -56,7 +56,8 @@ struct Serve: ParsableCommand {
                                keyring: APIKeyring(writeKeys: writeKeys, readKeys: readKeys),
                                metrics: [{ requestMetrics.render() },
                                          { runMetrics.render(queueDepth: try? app.store.queueDepth()) }],
-                               draining: draining, triggerLimit: try server.resolvedTriggerLimit())
+                               draining: draining, triggerLimit: try server.resolvedTriggerLimit(),
+                               pageCacheSeconds: try server.resolvedPageCacheSeconds())
         var configuration = ServerConfiguration(host: host, port: try server.resolvedPort())
         configuration.eventLoops = try server.resolvedEventLoops()
         configuration.shutdownGrace = try server.resolvedShutdownGrace()

@@ -31,6 +31,9 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "Pipeline triggers allowed per client per minute (env SENTINEL_TRIGGER_LIMIT; default 30, burst a third of it, at least 10).")
     var triggerLimit: Int?
 
+    @Option(name: .long, help: "Seconds a rendered prediction history page may be reused; writes in this process invalidate it at once, writes by other processes show within this bound; 0 disables (env SENTINEL_PAGE_CACHE_SECONDS; default 1).")
+    var pageCacheSeconds: Double?
+
     @Flag(name: .long, help: "Serve the API without running the scheduler (pipelines run only when triggered).")
     var noScheduler = false
 
@@ -40,6 +43,12 @@ struct ServerOptions: ParsableArguments {
     func resolvedTriggerLimit() throws -> Int {
         let v = try triggerLimit ?? Environment.int("SENTINEL_TRIGGER_LIMIT") ?? 30
         guard (1...1_000_000).contains(v) else { throw ValidationError("--trigger-limit must be 1…1000000") }
+        return v
+    }
+
+    func resolvedPageCacheSeconds() throws -> Double {
+        let v = try pageCacheSeconds ?? Environment.double("SENTINEL_PAGE_CACHE_SECONDS") ?? 1
+        guard v >= 0, v <= 3600 else { throw ValidationError("--page-cache-seconds must be 0…3600") }
         return v
     }
 

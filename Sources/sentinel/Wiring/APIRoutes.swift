@@ -16,6 +16,8 @@ struct APIRoutes {
     let metrics: [@Sendable () -> String]
     let draining: DrainFlag
     var triggerLimit = 30
+    /// How long a rendered prediction history page may be reused (0: never).
+    var pageCacheSeconds = 1.0
 
     func router() -> Router {
         var router = Router()
@@ -59,8 +61,20 @@ struct APIRoutes {
         ModelRoutes(models: store, registry: app.registry, assets: assets, keyring: keyring, clock: clock).register(on: &router)
         MonitoringRoutes(drift: store, alerts: store, prices: store, assets: assets, clock: clock, freshness: policy).register(on: &router)
         if let inference = app.pipelines.lazy.compactMap({ $0 as? InferencePipeline }).first {
-            PredictionRoutes(assets: assets, predictions: store, prices: store, models: store, features: store,
-                             cache: inference.cache, latest: inference.latest, clock: clock).register(on: &router)
+            var predictionRoutes = PredictionRoutes(assets: assets, predictions: store, prices: store, models: store,
+                                                    features: store, cache: inference.cache, latest: inference.latest, clock: clock)
+            if pageCacheSeconds > 0 {
+                let pages = ResponseCache(maxAge: pageCacheSeconds)
+                app.events.addListener { event in
+                    switch event {
+                    case .predictionCreated(let p), .predictionValidated(let p):
+                        pages.invalidate(scope: PredictionRoutes.cacheScope(p.asset))
+                    default: break
+                    }
+                }
+                predictionRoutes.pageCache = pages
+            }
+            predictionRoutes.register(on: &router)
         }
         EventRoutes(bus: app.events).register(on: &router)
         return router

@@ -1,0 +1,79 @@
+public import HTTPServer
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Rendered list pages kept for a moment, so dashboards polling the same page are answered
+/// without a query or an encoding.
+///
+/// An entry is used while it is younger than `maxAge` and its scope (e.g. one asset's
+/// predictions) has not been invalidated since it was rendered; in-process writers invalidate
+/// through events, and `maxAge` bounds how stale a page can be when another process (a
+/// `sentinel run` from cron) wrote to the store. Only successful renders are cached.
+public final class ResponseCache: Sendable {
+    private struct Entry {
+        var generation: UInt64
+        var renderedAt: UInt64
+        var body: [UInt8]
+        var etag: String
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var generations: [String: UInt64] = [:]
+    }
+
+    private let state = Mutex(State())
+    /// Seconds an entry may be served.
+    public let maxAge: Double
+    /// Entries kept at most; the cache is cleared when it would grow beyond.
+    public let capacity: Int
+
+    public init(maxAge: Double = 1, capacity: Int = 4096) {
+        self.maxAge = maxAge; self.capacity = capacity
+    }
+
+    /// Every cached page of `scope` is stale from now on.
+    public func invalidate(scope: String) {
+        state.withLock { $0.generations[scope, default: 0] &+= 1 }
+    }
+
+    /// The cached page for this request target, or `render`'s, cached for the next caller.
+    public func respond(_ request: HTTPRequest, scope: String, render: () throws -> JSONWriter) throws -> HTTPResponse {
+        let key = scope + "|" + request.target
+        let now = Self.monotonicNanoseconds()
+        let limit = UInt64(maxAge * 1e9)
+        let hit: Entry? = state.withLock { s in
+            guard let e = s.entries[key], e.generation == s.generations[scope, default: 0], now &- e.renderedAt < limit else {
+                return nil
+            }
+            return e
+        }
+        if let hit { return Self.response(request, body: hit.body, etag: hit.etag) }
+        let generation = state.withLock { $0.generations[scope, default: 0] }
+        let writer = try render()
+        let entry = Entry(generation: generation, renderedAt: now, body: writer.bytes,
+                          etag: ConditionalGET.etag(writer.etagBasis))
+        state.withLock { s in
+            if s.entries.count >= capacity { s.entries.removeAll(keepingCapacity: true) }
+            s.entries[key] = entry
+        }
+        return Self.response(request, body: entry.body, etag: entry.etag)
+    }
+
+    private static func response(_ request: HTTPRequest, body: [UInt8], etag: String) -> HTTPResponse {
+        var headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache"]
+        if let inm = request.headers["If-None-Match"], ConditionalGET.matches(inm, etag) {
+            return HTTPResponse(status: 304, headers: headers, body: .bytes([]))
+        }
+        headers.set("Content-Type", "application/json")
+        return HTTPResponse(status: 200, headers: headers, body: .bytes(body))
+    }
+
+    static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}
