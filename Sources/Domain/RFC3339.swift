@@ -2,26 +2,32 @@
 /// civil-from-days algorithm so it is exact for every date and allocation-light.
 enum RFC3339 {
     static func format(_ t: Timestamp) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        append(t, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 text of `t` to `out` without intermediate allocations
+    /// (response encoding writes thousands of these per page).
+    static func append(_ t: Timestamp, to out: inout [UInt8]) {
         let ms = t.milliseconds
         let secs = ms.floorDiv(1000)
         let milli = Int(ms - secs * 1000)
         let days = secs.floorDiv(86_400)
         let sod = Int(secs - days * 86_400)
         let (y, m, d) = civil(fromDays: days)
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func put(_ v: Int, _ width: Int) {
-            var digits = [UInt8](repeating: 48, count: width)
-            var x = v
-            var i = width - 1
-            while i >= 0 { digits[i] = UInt8(48 + x % 10); x /= 10; i -= 1 }
-            out.append(contentsOf: digits)
+        @inline(__always) func two(_ v: Int) { out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10)) }
+        let year = Int(y)
+        if year >= 0 && year <= 9999 {
+            out.append(UInt8(48 + year / 1000)); out.append(UInt8(48 + year / 100 % 10)); two(year % 100)
+        } else {
+            out.append(contentsOf: String(year).utf8)
         }
-        put(Int(y), 4); out.append(45); put(m, 2); out.append(45); put(d, 2)
-        out.append(84); put(sod / 3600, 2); out.append(58); put(sod / 60 % 60, 2); out.append(58); put(sod % 60, 2)
-        if milli != 0 { out.append(46); put(milli, 3) }
+        out.append(45); two(m); out.append(45); two(d)
+        out.append(84); two(sod / 3600); out.append(58); two(sod / 60 % 60); out.append(58); two(sod % 60)
+        if milli != 0 { out.append(46); out.append(UInt8(48 + milli / 100)); two(milli % 100) }
         out.append(90)
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func parse(_ s: String) -> Timestamp? {

@@ -25,6 +25,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// RFC 3339 in UTC: `2025-04-15T04:00:00Z`, with `.sss` only when there are milliseconds.
     public var rfc3339: String { RFC3339.format(self) }
+
+    /// Appends the RFC 3339 text to a byte buffer (no String in between).
+    public func appendRFC3339(to bytes: inout [UInt8]) { RFC3339.append(self, to: &bytes) }
     public var description: String { rfc3339 }
 
     /// Parses RFC 3339 (`Z` or a numeric offset, optional fraction) or plain epoch

@@ -162,7 +162,14 @@ public final class WorkerPool: Sendable {
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
-        defer { if run.pipeline == .training { trainingSlots.wrappingAdd(1, ordering: .releasing) } }
+        defer {
+            if run.pipeline == .training {
+                trainingSlots.wrappingAdd(1, ordering: .releasing)
+                // Training allocates tens of MB of matrices and trees; give them back to the OS
+                // so an idle server stays small.
+                MemoryRelease.returnFreePagesToSystem()
+            }
+        }
 
         observers.withLock { $0 }.forEach { $0.runStarted(run) }
         log.info("run started", metadata: ["trigger": "\(run.trigger.rawValue)", "attempt": "\(run.attempt)"])

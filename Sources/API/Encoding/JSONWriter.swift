@@ -57,7 +57,9 @@ public struct JSONWriter: Sendable {
     public mutating func value(_ d: Double) {
         separator()
         if d.isFinite {
-            if d == d.rounded(), abs(d) < 1e15 { appendInt(Int64(d)) } else { bytes.append(contentsOf: d.description.utf8) }
+            if d == d.rounded(), abs(d) < 1e15 { appendInt(Int64(d)) } else if !appendShortDecimal(d) {
+                bytes.append(contentsOf: d.description.utf8)
+            }
         } else {
             bytes.append(contentsOf: [110, 117, 108, 108])
         }
@@ -67,7 +69,7 @@ public struct JSONWriter: Sendable {
     public mutating func value(_ t: Timestamp) {
         separator()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: t.rfc3339.utf8)
+        t.appendRFC3339(to: &bytes)
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
@@ -119,6 +121,44 @@ public struct JSONWriter: Sendable {
             if v < 0 { bytes.append(45) }
             bytes.append(contentsOf: buf[(20 - n)...])
         }
+    }
+
+    private static let powersOfTen: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]
+
+    /// Prices and volumes mostly have a few decimals: when `d` is exactly m / 10^k for an
+    /// integer m below 2^53 and k ≤ 8, write "m" with a decimal point k digits from the right.
+    /// Both m and 10^k are exact doubles and the division is correctly rounded, so the text
+    /// parses back to exactly `d`, without `Double.description`'s String per number.
+    private mutating func appendShortDecimal(_ d: Double) -> Bool {
+        let magnitude = abs(d)
+        guard magnitude >= 1e-4, magnitude < 1e9 else { return false }
+        for k in 1...8 {
+            let p = JSONWriter.powersOfTen[k]
+            let product = magnitude * p
+            guard product < 9_007_199_254_740_992 else { return false }
+            // Truncating conversion of x + 0.5: a rounding without a libm call (x is positive).
+            let scaled = Double(Int64(product + 0.5))
+            if scaled / p == magnitude {
+                var m = UInt64(scaled)
+                var digits: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                             UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+                    (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                var count = 0
+                withUnsafeMutableBytes(of: &digits) { raw in
+                    let buf = raw.bindMemory(to: UInt8.self)
+                    repeat { buf[count] = UInt8(48 + m % 10); m /= 10; count += 1 } while m > 0 || count <= k
+                    if d < 0 { bytes.append(45) }
+                    var i = count - 1
+                    while i >= 0 {
+                        if i == k - 1 { bytes.append(46) }
+                        bytes.append(buf[i]); i -= 1
+                    }
+                }
+                // Trailing zeros cannot occur: a smaller k would have matched first.
+                return true
+            }
+        }
+        return false
     }
 
     private static let hex = Array("0123456789abcdef".utf8)

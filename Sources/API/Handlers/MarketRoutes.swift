@@ -15,6 +15,11 @@ public struct MarketRoutes: Sendable {
     public var clock: any WallClock
     public var featureSet: FeatureSetVersion
     public var freshness: Freshness.Policy
+    /// Rendered price and feature pages (see ``ResponseCache``); nil renders every request.
+    public var pageCache: ResponseCache?
+
+    public static func pricesScope(_ asset: AssetID) -> String { "prices:\(asset)" }
+    public static func featuresScope(_ asset: AssetID) -> String { "features:\(asset)" }
 
     public init(assets: AssetCatalog, prices: any PriceStore, features: any FeatureStore, models: any ModelStore,
                 sources: @escaping @Sendable () -> [MarketSourceStatus],
@@ -93,20 +98,30 @@ public struct MarketRoutes: Sendable {
         let asset = try request.asset(in: assets)
         let codec = CursorCodec(scope: "prices:\(asset.id)")
         let query = try request.pageQuery(codec)
+        guard let pageCache else { return ConditionalGET.respond(request, try renderPrices(asset, query, codec)) }
+        return try pageCache.respond(request, scope: Self.pricesScope(asset.id)) { try renderPrices(asset, query, codec) }
+    }
+
+    func renderPrices(_ asset: AssetDescriptor, _ query: PageQuery, _ codec: CursorCodec) throws -> JSONWriter {
         let page = try prices.barPage(asset: asset.id, query: query)
         let now = clock.now()
         let (fresh, _) = try freshness(asset: asset.id, now: now)
-        var w = JSONWriter(capacity: 96 * page.items.count + 256)
+        var w = JSONWriter(capacity: 128 * page.items.count + 512)
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: now, freshness: fresh) { w in
             for b in page.items { w.bar(b) }
         }
-        return ConditionalGET.respond(request, w)
+        return w
     }
 
     func featurePage(_ request: HTTPRequest) throws -> HTTPResponse {
         let asset = try request.asset(in: assets)
         let codec = CursorCodec(scope: "features:\(asset.id)")
         let query = try request.pageQuery(codec)
+        guard let pageCache else { return ConditionalGET.respond(request, try renderFeatures(asset, query, codec)) }
+        return try pageCache.respond(request, scope: Self.featuresScope(asset.id)) { try renderFeatures(asset, query, codec) }
+    }
+
+    func renderFeatures(_ asset: AssetDescriptor, _ query: PageQuery, _ codec: CursorCodec) throws -> JSONWriter {
         let page = try features.rowPage(asset: asset.id, featureSet: featureSet.name, query: query)
         let now = clock.now()
         let (fresh, _) = try freshness(asset: asset.id, now: now)
@@ -115,7 +130,7 @@ public struct MarketRoutes: Sendable {
         w.page(nextCursor: codec.encode(page.nextCursor), asOf: now, freshness: fresh) { w in
             for row in page.items { w.featureRow(row, columns: columns) }
         }
-        return ConditionalGET.respond(request, w)
+        return w
     }
 
     /// Trend against SMA 20 with ±2 % bands, z-score anomalies over 20 bars, and statistics

@@ -22,15 +22,19 @@ public struct FeaturePipeline: Pipeline {
     /// How far back gaps are looked for on each run.
     let gapLookback: Milliseconds
     let gapLedger: GapLedger?
+    /// Told when an asset's stored bars or feature rows changed (caches invalidate).
+    let onStored: (@Sendable (AssetID) -> Void)?
 
     static let stateKey = "feature-engine.v1"
 
     public init(source: any MarketSource, prices: any PriceStore, features: any FeatureStore, clock: any WallClock,
-                initialHistory: Milliseconds? = nil, gapLookback: Milliseconds = .days(2), gapLedger: GapLedger? = nil) {
+                initialHistory: Milliseconds? = nil, gapLookback: Milliseconds = .days(2), gapLedger: GapLedger? = nil,
+                onStored: (@Sendable (AssetID) -> Void)? = nil) {
         self.source = source; self.prices = prices; self.features = features; self.clock = clock
         self.initialHistory = initialHistory ?? source.historyLimit ?? .days(7)
         self.gapLookback = gapLookback
         self.gapLedger = gapLedger
+        self.onStored = onStored
     }
 
     public func run(_ context: RunContext) throws -> JSONValue {
@@ -110,6 +114,7 @@ public struct FeaturePipeline: Pipeline {
         report.recomputed = recomputed
         if !rows.isEmpty { report.rowsWritten = try features.upsert(rows).written }
         report.lastBar = try prices.latestBar(asset: asset)?.time
+        if report.inserted + report.updated + report.rowsWritten > 0 { onStored?(asset) }
         return report
     }
 
@@ -130,6 +135,7 @@ public struct FeaturePipeline: Pipeline {
             let (rows, _) = try computeFeatures(asset, forceRecompute: true)
             report.recomputed = true
             if !rows.isEmpty { report.rowsWritten = try features.upsert(rows).written }
+            onStored?(asset)
         }
         report.lastBar = try prices.latestBar(asset: asset)?.time
         return report

@@ -35,7 +35,8 @@ struct Serve: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
         let app = try ServiceAssembly.make(global: global, sourceOptions: sourceOptions, clockMode: .running, logger: logger,
-                                           monitoring: try monitoring.settings())
+                                           monitoring: try monitoring.settings(),
+                                           pageCacheSeconds: try server.resolvedPageCacheSeconds())
         let interrupted = try app.store.markInterrupted(at: app.clock.now())
         if interrupted > 0 { logger.warning("runs left running by a previous process marked failed", metadata: ["count": "\(interrupted)"]) }
 

@@ -51,8 +51,10 @@ struct APIRoutes {
 
         let gaps = app.gapLedger
         let source = app.source
-        MarketRoutes(assets: assets, prices: store, features: store, models: store,
-                     sources: { [source.status] }, gaps: { gaps.totals }, clock: clock).register(on: &router)
+        var market = MarketRoutes(assets: assets, prices: store, features: store, models: store,
+                                  sources: { [source.status] }, gaps: { gaps.totals }, clock: clock)
+        market.pageCache = app.marketPages
+        market.register(on: &router)
 
         RunRoutes(queue: app.queue, scheduler: scheduler, workers: workers, assets: assets, keyring: keyring,
                   limiter: TriggerRateLimiter(burst: max(10, triggerLimit / 3), perMinute: triggerLimit,

@@ -24,6 +24,9 @@ struct ServiceAssembly {
     let gapLedger: GapLedger
     /// The event bus behind `/v1/events`; pipelines and the registry publish to it.
     let events: EventBus
+    /// Rendered price and feature pages, invalidated when the feature pipeline stores bars
+    /// (nil when page caching is off).
+    let marketPages: ResponseCache?
     let logger: Logger
 
     enum ClockMode {
@@ -35,7 +38,9 @@ struct ServiceAssembly {
 
     /// `idSeed` makes every id reproducible (simulations); nil seeds from the system.
     static func make(global: GlobalOptions, sourceOptions: SourceOptions, clockMode: ClockMode,
-                     logger: Logger, idSeed: UInt64? = nil, monitoring: MonitoringSettings? = nil) throws -> ServiceAssembly {
+                     logger: Logger, idSeed: UInt64? = nil, monitoring: MonitoringSettings? = nil,
+                     pageCacheSeconds: Double = 0) throws -> ServiceAssembly {
+        let marketPages = pageCacheSeconds > 0 ? ResponseCache(maxAge: pageCacheSeconds) : nil
         let monitoring = try monitoring ?? MonitoringSettings.fromEnvironment()
         let store = try openStore(global.databasePath, logger: logger)
         let explicitAssets = try global.resolvedAssets()
@@ -86,7 +91,11 @@ struct ServiceAssembly {
         let gapLedger = GapLedger()
         let latestPredictions = LatestPredictions()
         let pipelines: [any Pipeline] = [
-            FeaturePipeline(source: source, prices: store, features: store, clock: clock, gapLedger: gapLedger),
+            FeaturePipeline(source: source, prices: store, features: store, clock: clock, gapLedger: gapLedger,
+                            onStored: { asset in
+                                marketPages?.invalidate(scope: MarketRoutes.pricesScope(asset))
+                                marketPages?.invalidate(scope: MarketRoutes.featuresScope(asset))
+                            }),
             TrainingPipeline(features: store, registry: registry, clock: clock, ids: ids),
             InferencePipeline(features: store, predictions: store, models: store, cache: ModelBundleCache(models: store, logger: logger),
                               latest: latestPredictions, clock: clock, ids: ids, events: events),
@@ -107,7 +116,8 @@ struct ServiceAssembly {
         ]
         return ServiceAssembly(store: store, clock: clock, source: source, replay: replay, ids: ids,
                                assets: AssetCatalog(assetIDs.map(AssetDescriptor.known)), queue: queue,
-                               registry: registry, pipelines: pipelines, gapLedger: gapLedger, events: events, logger: logger)
+                               registry: registry, pipelines: pipelines, gapLedger: gapLedger, events: events,
+                               marketPages: marketPages, logger: logger)
     }
 
     static func openStore(_ path: String, logger: Logger) throws -> SQLiteStore {
