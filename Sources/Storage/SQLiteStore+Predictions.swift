@@ -28,21 +28,27 @@ extension SQLiteStore: PredictionStore {
     }
 
     public func insert(_ p: Prediction) throws -> (prediction: Prediction, inserted: Bool) {
-        try write { db in
-            let existing = try Self.fetch(db, sql: "SELECT \(Self.columns) FROM predictions WHERE asset = ? AND model_id = ? AND bar_time = ?",
-                                          [p.asset.rawValue, p.modelID.string, p.barTime.milliseconds]).first
-            if let existing { return (existing, false) }
-            let v = p.validation
-            try db.cachedStatement(sql: "INSERT INTO predictions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .execute(arguments: [
-                    p.id.string, p.asset.rawValue, p.modelID.string, p.modelFamily.rawValue, p.shadow, p.featureSet,
-                    p.featuresSHA256, p.madeAt.milliseconds, p.barTime.milliseconds, p.targetTime.milliseconds,
-                    p.price, p.predictedReturn, p.predictedPrice, p.direction.rawValue, p.confidence, p.regime,
-                    p.modelSkill, v.outcome?.rawValue, v.actualPrice, v.actualTime?.milliseconds, v.error,
-                    v.validatedAt?.milliseconds, v.note,
-                ])
-            return (p, true)
-        }
+        try write { db in try Self.insert(p, db) }
+    }
+
+    public func insertAll(_ predictions: [Prediction]) throws -> [(prediction: Prediction, inserted: Bool)] {
+        try write { db in try predictions.map { try Self.insert($0, db) } }
+    }
+
+    private static func insert(_ p: Prediction, _ db: Database) throws -> (prediction: Prediction, inserted: Bool) {
+        let existing = try fetch(db, sql: "SELECT \(columns) FROM predictions WHERE asset = ? AND model_id = ? AND bar_time = ?",
+                                 [p.asset.rawValue, p.modelID.string, p.barTime.milliseconds]).first
+        if let existing { return (existing, false) }
+        let v = p.validation
+        try db.cachedStatement(sql: "INSERT INTO predictions (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                p.id.string, p.asset.rawValue, p.modelID.string, p.modelFamily.rawValue, p.shadow, p.featureSet,
+                p.featuresSHA256, p.madeAt.milliseconds, p.barTime.milliseconds, p.targetTime.milliseconds,
+                p.price, p.predictedReturn, p.predictedPrice, p.direction.rawValue, p.confidence, p.regime,
+                p.modelSkill, v.outcome?.rawValue, v.actualPrice, v.actualTime?.milliseconds, v.error,
+                v.validatedAt?.milliseconds, v.note,
+            ])
+        return (p, true)
     }
 
     public func prediction(id: ULID) throws -> Prediction? {

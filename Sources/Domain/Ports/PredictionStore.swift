@@ -20,6 +20,9 @@ public protocol PredictionStore: Sendable {
     /// Stores the prediction, or returns the one already stored for its
     /// (asset, model, bar time) with `inserted == false`.
     func insert(_ prediction: Prediction) throws -> (prediction: Prediction, inserted: Bool)
+    /// Inserts several predictions in one durable transaction (one fsync for all the models
+    /// of one bar), each idempotent as ``insert(_:)``; results in the same order.
+    func insertAll(_ predictions: [Prediction]) throws -> [(prediction: Prediction, inserted: Bool)]
     func prediction(id: ULID) throws -> Prediction?
     /// The newest prediction of the asset (by bar time, then id) of the champion (`shadow`
     /// false) or of any shadow model (`shadow` true).

@@ -97,23 +97,27 @@ public struct InferencePipeline: Pipeline {
         let hash = Self.featuresSHA256(row.values)
         let now = clock.now()
         let target = row.time + BarGrid.step + featureSet.horizon
+        var made: [(prediction: Prediction, modelCreatedAt: Timestamp)] = []
         for (shadow, b) in [(false, bundle.champion)] + bundle.shadows.map({ (true, $0) }) {
             let e = try b.evaluate(raw: row.values)
             let model = b.regressor.version
-            let p = Prediction(id: ids.next(), asset: asset, modelID: model.id, modelFamily: model.family, shadow: shadow,
-                               featureSet: featureSet.name, featuresSHA256: hash, madeAt: now, barTime: row.time,
-                               targetTime: target, price: row.close, predictedReturn: e.predictedReturn,
-                               predictedPrice: row.close * exp(e.predictedReturn), direction: e.direction,
-                               confidence: e.confidence, regime: e.regime, modelSkill: model.metrics.skill,
-                               validation: .pending)
-            let stored = try predictions.insert(p)
-            if stored.inserted {
+            made.append((Prediction(id: ids.next(), asset: asset, modelID: model.id, modelFamily: model.family, shadow: shadow,
+                                    featureSet: featureSet.name, featuresSHA256: hash, madeAt: now, barTime: row.time,
+                                    targetTime: target, price: row.close, predictedReturn: e.predictedReturn,
+                                    predictedPrice: row.close * exp(e.predictedReturn), direction: e.direction,
+                                    confidence: e.confidence, regime: e.regime, modelSkill: model.metrics.skill,
+                                    validation: .pending), model.createdAt))
+        }
+        // Every model's prediction of this bar in one transaction: one fsync, not one per model.
+        let stored = try predictions.insertAll(made.map(\.prediction))
+        for (result, m) in zip(stored, made) {
+            if result.inserted {
                 report.created += 1
-                events.publish(.predictionCreated(stored.prediction))
+                events.publish(.predictionCreated(result.prediction))
             } else {
                 report.existing += 1
             }
-            if !shadow { latest.offer(stored.prediction, modelCreatedAt: model.createdAt) }
+            if !result.prediction.shadow { latest.offer(result.prediction, modelCreatedAt: m.modelCreatedAt) }
         }
         report.seconds = (ContinuousClock.now - start).inferenceSeconds
         return report
