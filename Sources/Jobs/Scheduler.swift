@@ -127,7 +127,9 @@ public final class Scheduler: RunObserver, Sendable {
             let sch = schedules.first { $0.pipeline == kind }
             let last = try? queue.store.lastRun(pipeline: kind, asset: nil, status: nil)
             let success = try? queue.store.lastRun(pipeline: kind, asset: nil, status: .succeeded)
-            let running = (try? queue.store.lastRun(pipeline: kind, asset: nil, status: .running)) ?? nil
+            // Any running run of the pipeline, for every asset or for one.
+            let running = (try? queue.store.runs(filter: RunFilter(pipeline: kind, status: .running),
+                                                 query: PageQuery(limit: 1)).items.first) ?? nil
             return PipelineStatus(pipeline: kind, schedule: sch?.timing, nextDue: snapshot.0[kind],
                                   lastRun: last ?? nil, lastSuccess: success ?? nil,
                                   consecutiveFailures: snapshot.1[kind] ?? 0, runningNow: running != nil)
