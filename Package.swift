@@ -69,7 +69,7 @@ var targets: [Target] = [
     // Benchmarks are executables that print their figures (see Benchmarks/README.md).
     .executableTarget(name: "FeaturesBenchmark", dependencies: ["Features", "Domain"],
                       path: "Benchmarks/FeaturesBenchmark", swiftSettings: strict),
-    .executableTarget(name: "LearningBenchmark", dependencies: ["Learning", "Domain"],
+    .executableTarget(name: "LearningBenchmark", dependencies: ["Learning", "Domain", "Pipelines"],
                       path: "Benchmarks/LearningBenchmark", swiftSettings: strict),
 ]
 

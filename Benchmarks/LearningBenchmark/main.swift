@@ -9,6 +9,7 @@
 import Domain
 import Foundation
 import Learning
+import Pipelines
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -168,6 +169,16 @@ func run() throws {
         wholeTimes.append(seconds(clock.now - start))
     }
     rows.append(Row(name: "whole_set", seconds: median(wholeTimes), scoreName: "-", score: nil, artifact: ""))
+    // The service's own training step: split, scale, every family (the forest concurrently
+    // with the boosters), classifier and regimes, from the raw matrix.
+    var pipelineTimes = [Double]()
+    let directions = data.directions.map { Int($0) }
+    for _ in 0..<runs {
+        let start = clock.now
+        _ = try ModelTrainer().train(x: data.x, y: data.returns, direction: directions, volatilityColumn: volatility, seed: 42)
+        pipelineTimes.append(seconds(clock.now - start))
+    }
+    rows.append(Row(name: "training_pipeline", seconds: median(pipelineTimes), scoreName: "-", score: nil, artifact: ""))
     let peak = peakRSSMiB()
 
     print("Sentinel Learning on \(path): train \(trainY.count) rows, hold-out \(testY.count), "

@@ -71,14 +71,25 @@ public struct ModelTrainer: Sendable {
         }
 
         let binning = try HistogramBinning(x: xTrain)
+        let rf = randomForest, gb = gradientBoosting, xgb = xgboost, threads = threads
+        // The forest and the XGBoost-style model grow on threads of their own while the other
+        // boosters fit here: boosting's serial stretches (one tree after another) leave cores
+        // idle that the other fits fill. Results do not depend on it (each fit is seeded).
+        let forest = ConcurrentResult<RandomForest> {
+            try RandomForest.fit(x: xTrain, y: yTrain, hyperparameters: rf, seed: seed &+ 1, binning: binning, threads: threads)
+        }
+        let dirTrain = split.train.map { Double(direction[$0]) }
+        let classifierHyperparameters = self.classifier
+        let directionClassifier = ConcurrentResult<DirectionClassifier> {
+            try DirectionClassifier.fit(x: xTrain, y: dirTrain, hyperparameters: classifierHyperparameters,
+                                        seed: seed &+ 4, binning: binning, threads: threads)
+        }
+        let sketchBoosting = ConcurrentResult<XGBoostRegressor> {
+            try XGBoostRegressor.fit(x: xTrain, y: yTrain, hyperparameters: xgb, seed: seed &+ 3, binning: binning, threads: threads)
+        }
         try add(.persistence, .object([])) { .persistence(Persistence(featureCount: x.columns)) }
         try add(.ridge, .object([("alpha", .number(ridgeAlpha))])) {
             .ridge(try RidgeRegression(fitting: xTrain, targets: yTrain, alpha: ridgeAlpha))
-        }
-        let rf = randomForest, gb = gradientBoosting, xgb = xgboost, threads = threads
-        try add(.randomForest, .object([("trees", .number(Double(rf.treeCount))), ("max_depth", .number(Double(rf.maxDepth))),
-                                        ("max_features", .number(rf.maxFeatures)), ("bootstrap", .bool(rf.bootstrap))])) {
-            .randomForest(try RandomForest.fit(x: xTrain, y: yTrain, hyperparameters: rf, seed: seed &+ 1, binning: binning, threads: threads))
         }
         try add(.gradientBoosting, .object([("trees", .number(Double(gb.treeCount))), ("max_depth", .number(Double(gb.maxDepth))),
                                             ("learning_rate", .number(gb.learningRate))])) {
@@ -87,12 +98,14 @@ public struct ModelTrainer: Sendable {
         try add(.xgboost, .object([("trees", .number(Double(xgb.treeCount))), ("max_depth", .number(Double(xgb.maxDepth))),
                                    ("learning_rate", .number(xgb.learningRate)), ("lambda", .number(xgb.lambda)),
                                    ("min_child_weight", .number(xgb.minChildWeight))])) {
-            .xgboost(try XGBoostRegressor.fit(x: xTrain, y: yTrain, hyperparameters: xgb, seed: seed &+ 3, binning: binning, threads: threads))
+            .xgboost(try sketchBoosting.value())
         }
 
-        let dirTrain = split.train.map { Double(direction[$0]) }
-        let classifier = try DirectionClassifier.fit(x: xTrain, y: dirTrain, hyperparameters: self.classifier,
-                                                     seed: seed &+ 4, binning: binning, threads: threads)
+        try add(.randomForest, .object([("trees", .number(Double(rf.treeCount))), ("max_depth", .number(Double(rf.maxDepth))),
+                                        ("max_features", .number(rf.maxFeatures)), ("bootstrap", .bool(rf.bootstrap))])) {
+            .randomForest(try forest.value())
+        }
+        let classifier = try directionClassifier.value()
         let probabilities = classifier.predict(xHold)
         let classifierMetrics = ClassificationMetrics(probabilities: probabilities, labels: split.holdout.map { direction[$0] })
 
@@ -102,5 +115,30 @@ public struct ModelTrainer: Sendable {
         return Outcome(split: split, scaler: scaler, candidates: candidates, classifier: classifier,
                        classifierMetrics: classifierMetrics, regimes: regimes,
                        totalSeconds: Date().timeIntervalSince(start))
+    }
+}
+
+/// Runs a throwing computation on a thread of its own; `value()` waits for it.
+final class ConcurrentResult<T: Sendable>: @unchecked Sendable {
+    // `result` is written once by the worker thread before `done` is signalled, and read
+    // only after waiting on `done`.
+    private var result: Result<T, any Error>?
+    private let done = DispatchSemaphoreLike()
+
+    init(_ body: @escaping @Sendable () throws -> T) {
+        let thread = Thread { [self] in
+            let r: Result<T, any Error>
+            do { r = .success(try body()) } catch { r = .failure(error) }
+            self.result = r
+            self.done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func value() throws -> T {
+        done.wait()
+        guard let result else { throw PipelineError.invalidInput("a concurrent fit ended without a result") }
+        return try result.get()
     }
 }
