@@ -8,7 +8,7 @@ import Foundation
 /// `predict` returns P(up) = σ(margin). Explanations are on the margin (log-odds), where
 /// TreeSHAP is additive: `expectedValue + Σ contributions(x) == margin(x)` (not P(up)).
 /// `ensemble` is the margin model itself, an `Explainable` whose `predict` is the margin.
-public struct DirectionClassifier: Explainable, Hashable, Codable {
+public struct DirectionClassifier: Explainable, Hashable, Codable, TreeEnsembleModel {
     public static let formatVersion = 1
 
     /// The replaced system's defaults: 100 trees, depth 5, learning rate 0.1.
@@ -69,20 +69,6 @@ public struct DirectionClassifier: Explainable, Hashable, Codable {
         self.hyperparameters = hyperparameters; self.ensemble = ensemble
     }
 
-    private enum CodingKeys: String, CodingKey { case formatVersion, hyperparameters, ensemble }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try TreeModelFormat.check(try c.decode(Int.self, forKey: .formatVersion), expected: Self.formatVersion,
-                                  type: "DirectionClassifier", codingPath: decoder.codingPath)
-        hyperparameters = try c.decode(Hyperparameters.self, forKey: .hyperparameters)
-        ensemble = try c.decode(TreeEnsemble.self, forKey: .ensemble)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.formatVersion, forKey: .formatVersion)
-        try c.encode(hyperparameters, forKey: .hyperparameters)
-        try c.encode(ensemble, forKey: .ensemble)
-    }
+    public init(from decoder: any Decoder) throws { try self.init(decodingTreeModel: decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeTreeModel(to: encoder) }
 }

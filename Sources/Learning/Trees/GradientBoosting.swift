@@ -2,7 +2,7 @@
 /// the training mean, then each depth-limited tree fits the residuals and is added with the
 /// learning rate. Deterministic (no row or feature sampling); the seed only matters if
 /// feature subsampling is turned on.
-public struct GradientBoosting: Explainable, Hashable, Codable {
+public struct GradientBoosting: Explainable, Hashable, Codable, TreeEnsembleModel {
     public static let formatVersion = 1
 
     /// The replaced system's defaults: 100 trees, depth 5, learning rate 0.1.
@@ -54,20 +54,6 @@ public struct GradientBoosting: Explainable, Hashable, Codable {
         self.hyperparameters = hyperparameters; self.ensemble = ensemble
     }
 
-    private enum CodingKeys: String, CodingKey { case formatVersion, hyperparameters, ensemble }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try TreeModelFormat.check(try c.decode(Int.self, forKey: .formatVersion), expected: Self.formatVersion,
-                                  type: "GradientBoosting", codingPath: decoder.codingPath)
-        hyperparameters = try c.decode(Hyperparameters.self, forKey: .hyperparameters)
-        ensemble = try c.decode(TreeEnsemble.self, forKey: .ensemble)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.formatVersion, forKey: .formatVersion)
-        try c.encode(hyperparameters, forKey: .hyperparameters)
-        try c.encode(ensemble, forKey: .ensemble)
-    }
+    public init(from decoder: any Decoder) throws { try self.init(decodingTreeModel: decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeTreeModel(to: encoder) }
 }

@@ -12,7 +12,7 @@ import Domain
 ///
 /// Deterministic for a seed whatever the thread count: each tree draws from its own generator,
 /// seeded in tree order from `seed`, and trees are combined in index order.
-public struct RandomForest: Explainable, Hashable, Codable {
+public struct RandomForest: Explainable, Hashable, Codable, TreeEnsembleModel {
     public static let formatVersion = 1
     /// Bins per feature unless asked otherwise (exact splits up to 1024 distinct values).
     public static let defaultBins = 1024
@@ -84,20 +84,6 @@ public struct RandomForest: Explainable, Hashable, Codable {
         self.hyperparameters = hyperparameters; self.ensemble = ensemble
     }
 
-    private enum CodingKeys: String, CodingKey { case formatVersion, hyperparameters, ensemble }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try TreeModelFormat.check(try c.decode(Int.self, forKey: .formatVersion), expected: Self.formatVersion,
-                                  type: "RandomForest", codingPath: decoder.codingPath)
-        hyperparameters = try c.decode(Hyperparameters.self, forKey: .hyperparameters)
-        ensemble = try c.decode(TreeEnsemble.self, forKey: .ensemble)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.formatVersion, forKey: .formatVersion)
-        try c.encode(hyperparameters, forKey: .hyperparameters)
-        try c.encode(ensemble, forKey: .ensemble)
-    }
+    public init(from decoder: any Decoder) throws { try self.init(decodingTreeModel: decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeTreeModel(to: encoder) }
 }

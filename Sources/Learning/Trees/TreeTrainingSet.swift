@@ -49,11 +49,3 @@ enum TreeHyperparameterCheck {
 }
 
 /// The explicit format version every tree model writes, checked on decode.
-enum TreeModelFormat {
-    static func check(_ found: Int, expected: Int, type: String, codingPath: [any CodingKey]) throws {
-        guard found == expected else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath,
-                debugDescription: "\(type) formatVersion \(found), this build reads \(expected)"))
-        }
-    }
-}

@@ -7,7 +7,7 @@
 /// Bins and thresholds are XGBoost's: cuts from its quantile sketch on float32 values, and a
 /// row goes left when its float32 value is strictly below the cut (`XGBoostQuantileCuts`), so
 /// on the fixture windows the trees match XGBoost's and hold-out RMSE lands within 0.2 %.
-public struct XGBoostRegressor: Explainable, Hashable, Codable {
+public struct XGBoostRegressor: Explainable, Hashable, Codable, TreeEnsembleModel {
     public static let formatVersion = 1
     /// XGBoost refuses any split whose loss change is not above this.
     static let xgboostMinimumGain = 1e-6
@@ -69,20 +69,6 @@ public struct XGBoostRegressor: Explainable, Hashable, Codable {
         self.hyperparameters = hyperparameters; self.ensemble = ensemble
     }
 
-    private enum CodingKeys: String, CodingKey { case formatVersion, hyperparameters, ensemble }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try TreeModelFormat.check(try c.decode(Int.self, forKey: .formatVersion), expected: Self.formatVersion,
-                                  type: "XGBoostRegressor", codingPath: decoder.codingPath)
-        hyperparameters = try c.decode(Hyperparameters.self, forKey: .hyperparameters)
-        ensemble = try c.decode(TreeEnsemble.self, forKey: .ensemble)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.formatVersion, forKey: .formatVersion)
-        try c.encode(hyperparameters, forKey: .hyperparameters)
-        try c.encode(ensemble, forKey: .ensemble)
-    }
+    public init(from decoder: any Decoder) throws { try self.init(decodingTreeModel: decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeTreeModel(to: encoder) }
 }
