@@ -40,14 +40,8 @@ public struct ModelRoutes: Sendable {
         return ConditionalGET.respond(request, w)
     }
 
-    static func modelID(_ request: HTTPRequest) throws -> ULID {
-        let raw = try request.pathParameter("id")
-        guard let id = ULID(raw) else { throw ParameterError(name: "id", reason: "is not a model id (a 26-character ULID)", location: "path") }
-        return id
-    }
-
     func show(_ request: HTTPRequest) throws -> HTTPResponse {
-        let id = try Self.modelID(request)
+        let id = try request.ulidParameter(of: "model")
         guard let m = try models.version(id: id) else { throw APIProblem.notFound(resource: "model version", id: id.string) }
         var w = JSONWriter(capacity: 4096)
         w.modelVersion(m)
@@ -68,8 +62,8 @@ public struct ModelRoutes: Sendable {
 
     func promote(_ request: HTTPRequest) throws -> HTTPResponse {
         if let rejection = keyring.rejectWrite(request) { return rejection }
-        let id = try Self.modelID(request)
-        let reason = try Self.reason(request.body)
+        let id = try request.ulidParameter(of: "model")
+        let reason = try Self.reason(request)
         do {
             try registry.promote(id, reason: .manual, detail: reason ?? "promoted over the API")
         } catch let e as ModelRegistry.RegistryError {
@@ -81,7 +75,7 @@ public struct ModelRoutes: Sendable {
     func rollback(_ request: HTTPRequest) throws -> HTTPResponse {
         if let rejection = keyring.rejectWrite(request) { return rejection }
         let asset = try request.asset(in: assets)
-        let reason = try Self.reason(request.body)
+        let reason = try Self.reason(request)
         let change: ProductionChange
         do {
             change = try registry.rollback(asset: asset.id, detail: reason ?? "rolled back over the API")
@@ -107,13 +101,9 @@ public struct ModelRoutes: Sendable {
     }
 
     /// The optional `{"reason": "..."}` body of promote and rollback.
-    static func reason(_ body: [UInt8]) throws -> String? {
-        if body.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) { return nil }
-        guard let fields = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
-            throw APIProblem.invalidBody(field: "body", reason: "must be a JSON object such as {\"reason\":\"...\"}")
-        }
-        for k in fields.keys where k != "reason" { throw APIProblem.invalidBody(field: k, reason: "is not a known field") }
-        guard let value = fields["reason"], !(value is NSNull) else { return nil }
+    static func reason(_ request: HTTPRequest) throws -> String? {
+        let fields = try request.jsonObjectBody(allowed: ["reason"], example: #"{"reason":"..."}"#)
+        guard let value = fields?["reason"], !(value is NSNull) else { return nil }
         guard let s = value as? String, s.utf8.count <= 500 else {
             throw APIProblem.invalidBody(field: "reason", reason: "must be a string of at most 500 bytes")
         }

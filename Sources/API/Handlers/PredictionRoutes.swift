@@ -107,16 +107,8 @@ public struct PredictionRoutes: Sendable {
         return w
     }
 
-    static func predictionID(_ request: HTTPRequest) throws -> ULID {
-        let raw = try request.pathParameter("id")
-        guard let id = ULID(raw) else {
-            throw ParameterError(name: "id", reason: "is not a prediction id (a 26-character ULID)", location: "path")
-        }
-        return id
-    }
-
     func stored(_ request: HTTPRequest) throws -> Prediction {
-        let id = try Self.predictionID(request)
+        let id = try request.ulidParameter(of: "prediction")
         guard let p = try predictions.prediction(id: id) else { throw APIProblem.notFound(resource: "prediction", id: id.string) }
         return p
     }

@@ -39,7 +39,7 @@ public struct RunRoutes: Sendable {
         guard let pipeline = PipelineKind(rawValue: name), Self.triggerable.contains(pipeline) else {
             throw ParameterError(name: "pipeline", reason: "must be one of \(Self.triggerable.map(\.rawValue).joined(separator: ", "))", location: "path")
         }
-        let asset = try Self.assetFromBody(request.body, assets: assets)
+        let asset = try Self.assetFromBody(request, assets: assets)
         let key = request.headers["Idempotency-Key"]
         if let key, key.isEmpty || key.utf8.count > 255 {
             throw ParameterError(name: "Idempotency-Key", reason: "must be 1 to 255 characters", location: "header")
@@ -60,15 +60,9 @@ public struct RunRoutes: Sendable {
     }
 
     /// The optional `{"asset": "<id>"}` body; empty means every asset.
-    static func assetFromBody(_ body: [UInt8], assets: AssetCatalog) throws -> AssetID? {
-        if body.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) { return nil }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
-            throw APIProblem.invalidBody(field: "body", reason: "must be a JSON object such as {\"asset\":\"bitcoin\"}")
-        }
-        for k in object.keys where k != "asset" {
-            throw APIProblem.invalidBody(field: k, reason: "is not a known field")
-        }
-        guard let raw = object["asset"], !(raw is NSNull) else { return nil }
+    static func assetFromBody(_ request: HTTPRequest, assets: AssetCatalog) throws -> AssetID? {
+        let object = try request.jsonObjectBody(allowed: ["asset"], example: #"{"asset":"bitcoin"}"#)
+        guard let raw = object?["asset"], !(raw is NSNull) else { return nil }
         guard let text = raw as? String else { throw APIProblem.invalidBody(field: "asset", reason: "must be a string") }
         let id = AssetID(text)
         guard assets.descriptor(id) != nil else {
@@ -93,14 +87,9 @@ public struct RunRoutes: Sendable {
         return ConditionalGET.respond(request, w)
     }
 
-    static func runID(_ request: HTTPRequest) throws -> ULID {
-        let raw = try request.pathParameter("id")
-        guard let id = ULID(raw) else { throw ParameterError(name: "id", reason: "is not a run id (a 26-character ULID)", location: "path") }
-        return id
-    }
 
     func show(_ request: HTTPRequest) throws -> HTTPResponse {
-        let id = try Self.runID(request)
+        let id = try request.ulidParameter(of: "run")
         guard let run = try queue.store.run(id: id) else { throw APIProblem.notFound(resource: "run", id: id.string) }
         var w = JSONWriter()
         w.run(run)
@@ -109,7 +98,7 @@ public struct RunRoutes: Sendable {
 
     func cancel(_ request: HTTPRequest) throws -> HTTPResponse {
         if let rejection = keyring.rejectWrite(request) { return rejection }
-        let id = try Self.runID(request)
+        let id = try request.ulidParameter(of: "run")
         guard let run = try queue.cancel(id: id) else { throw APIProblem.notFound(resource: "run", id: id.string) }
         if run.status != .cancelled && run.status != .running {
             throw APIProblem.conflict("Run \(id) already \(run.status.rawValue); only queued or running runs can be cancelled.")

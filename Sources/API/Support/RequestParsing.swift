@@ -1,5 +1,6 @@
 public import HTTPServer
 public import Domain
+import Foundation
 
 /// Typed reading of the query and path parameters every list route shares.
 extension HTTPRequest {
@@ -27,6 +28,30 @@ extension HTTPRequest {
         let raw = try pathParameter("asset")
         guard let a = assets.descriptor(AssetID(raw)) else { throw APIProblem.unknownAsset(AssetID(raw)) }
         return a
+    }
+}
+
+extension HTTPRequest {
+    /// A `{name}` path parameter that must be a ULID; 400 naming it otherwise.
+    public func ulidParameter(_ name: String = "id", of resource: String) throws -> ULID {
+        let raw = try pathParameter(name)
+        guard let id = ULID(raw) else {
+            throw ParameterError(name: name, reason: "is not a \(resource) id (a 26-character ULID)", location: "path")
+        }
+        return id
+    }
+
+    /// An optional JSON object body with only the `allowed` fields: nil when the body is
+    /// empty, a 400 naming the field otherwise (`example` shows the expected shape).
+    public func jsonObjectBody(allowed: Set<String>, example: String) throws -> [String: Any]? {
+        if body.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) { return nil }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+            throw APIProblem.invalidBody(field: "body", reason: "must be a JSON object such as \(example)")
+        }
+        for k in object.keys.sorted() where !allowed.contains(k) {
+            throw APIProblem.invalidBody(field: k, reason: "is not a known field")
+        }
+        return object
     }
 }
 
