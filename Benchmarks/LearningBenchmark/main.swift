@@ -1,6 +1,6 @@
 // Learning benchmark: fit every model family on a feature matrix and time it.
 //
-// Usage: LearningBenchmark MATRIX.csv [--json OUT.json] [--runs 3]
+// Usage: LearningBenchmark MATRIX.csv [--json OUT.json] [--runs 3] [--only FAMILY]
 //
 // Same protocol as Benchmarks/learning/sklearn_bench.py and the ML reference fixtures: the
 // time-ordered purged split, StandardScaler fitted on train, every model fitted on scaled train
@@ -85,12 +85,29 @@ func peakRSSMiB() -> Double {
     #endif
 }
 
+/// User + system CPU time of this process so far (all threads), in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
+}
+
 func run() throws {
     var arguments = Array(CommandLine.arguments.dropFirst())
     var jsonPath: String?
     var runs = 3
     if let i = arguments.firstIndex(of: "--json"), i + 1 < arguments.count {
         jsonPath = arguments[i + 1]; arguments.removeSubrange(i...(i + 1))
+    }
+    // --only NAME: time one family and skip the whole-set and pipeline rows (for profiling).
+    var only: String?
+    if let i = arguments.firstIndex(of: "--only"), i + 1 < arguments.count {
+        only = arguments[i + 1]; arguments.removeSubrange(i...(i + 1))
     }
     if let i = arguments.firstIndex(of: "--runs"), i + 1 < arguments.count, let n = Int(arguments[i + 1]), n > 0 {
         runs = n; arguments.removeSubrange(i...(i + 1))
@@ -142,16 +159,20 @@ func run() throws {
         },
     ]
 
-    struct Row { let name: String; let seconds: Double; let scoreName: String; let score: Double?; let artifact: String }
+    struct Row {
+        let name: String; let seconds: Double; let cpu: Double; let scoreName: String; let score: Double?; let artifact: String
+    }
     var rows = [Row]()
-    for family in families {
+    for family in families where only == nil || family.name == only {
         var times = [Double]()
         var last: (scoreName: String, score: Double, payload: ModelPayload)?
+        let cpuStart = cpuSeconds()
         for _ in 0..<runs {
             let start = clock.now
             last = try family.fit()
             times.append(seconds(clock.now - start))
         }
+        let cpu = (cpuSeconds() - cpuStart) / Double(runs)
         guard let last else { continue }
         // Artifact size and encode + decode time, once: what storing and loading the model costs.
         let artifact = try ModelArtifact(featureSet: "v1", columns: data.columns, scaler: scaler, payload: last.payload)
@@ -160,35 +181,42 @@ func run() throws {
         _ = try ModelArtifact.decode(bytes: encoded.bytes, expectedSHA256: encoded.sha256)
         let codec = seconds(clock.now - codecStart)
         let note = String(format: "%.0f KiB, %.1f ms", Double(encoded.bytes.count) / 1024, codec * 1000)
-        rows.append(Row(name: family.name, seconds: median(times), scoreName: last.scoreName, score: last.score, artifact: note))
+        rows.append(Row(name: family.name, seconds: median(times), cpu: cpu, scoreName: last.scoreName, score: last.score, artifact: note))
+    }
+    if only != nil {
+        for row in rows { print(row.name, String(format: "%.1f ms wall, %.1f ms cpu", row.seconds * 1000, row.cpu * 1000)) }
+        return
     }
     var wholeTimes = [Double]()
+    var cpuStart = cpuSeconds()
     for _ in 0..<runs {
         let start = clock.now
         for family in families { _ = try family.fit() }
         wholeTimes.append(seconds(clock.now - start))
     }
-    rows.append(Row(name: "whole_set", seconds: median(wholeTimes), scoreName: "-", score: nil, artifact: ""))
+    rows.append(Row(name: "whole_set", seconds: median(wholeTimes), cpu: (cpuSeconds() - cpuStart) / Double(runs), scoreName: "-", score: nil, artifact: ""))
     // The service's own training step: split, scale, every family (the forest concurrently
     // with the boosters), classifier and regimes, from the raw matrix.
     var pipelineTimes = [Double]()
     let directions = data.directions.map { Int($0) }
+    cpuStart = cpuSeconds()
     for _ in 0..<runs {
         let start = clock.now
         _ = try ModelTrainer().train(x: data.x, y: data.returns, direction: directions, volatilityColumn: volatility, seed: 42)
         pipelineTimes.append(seconds(clock.now - start))
     }
-    rows.append(Row(name: "training_pipeline", seconds: median(pipelineTimes), scoreName: "-", score: nil, artifact: ""))
+    rows.append(Row(name: "training_pipeline", seconds: median(pipelineTimes), cpu: (cpuSeconds() - cpuStart) / Double(runs), scoreName: "-", score: nil, artifact: ""))
     let peak = peakRSSMiB()
 
     print("Sentinel Learning on \(path): train \(trainY.count) rows, hold-out \(testY.count), "
           + String(format: "load+scale %.1f ms", prepare * 1000))
     print("family".padding(toLength: 22, withPad: " ", startingAt: 0)
-          + "fit (median of \(runs))".leftPadded(22) + "hold-out score".leftPadded(26) + "   artifact (size, encode+decode)")
+          + "fit (median of \(runs))".leftPadded(22) + "cpu (mean)".leftPadded(12) + "hold-out score".leftPadded(26) + "   artifact (size, encode+decode)")
     for row in rows {
         let score = row.score.map { "\(row.scoreName) " + String(format: "%.6g", $0) } ?? ""
         print(row.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-              + String(format: "%.1f ms", row.seconds * 1000).leftPadded(22) + score.leftPadded(26) + "   " + row.artifact)
+              + String(format: "%.1f ms", row.seconds * 1000).leftPadded(22)
+              + String(format: "%.1f ms", row.cpu * 1000).leftPadded(12) + score.leftPadded(26) + "   " + row.artifact)
     }
     print(String(format: "peak RSS %.1f MiB", peak))
 
@@ -196,7 +224,7 @@ func run() throws {
         var results = [String]()
         for row in rows {
             let score = row.score.map { String($0) } ?? "null"
-            results.append("\"\(row.name)\": {\"seconds\": \(row.seconds), \"score_name\": \"\(row.scoreName)\", \"score\": \(score)}")
+            results.append("\"\(row.name)\": {\"seconds\": \(row.seconds), \"cpu_seconds\": \(row.cpu), \"score_name\": \"\(row.scoreName)\", \"score\": \(score)}")
         }
         let json = "{\"tool\": \"swift\", \"matrix\": \"\(path)\", \"peak_rss_mib\": \(peak), \"results\": {"
             + results.joined(separator: ", ") + "}}\n"

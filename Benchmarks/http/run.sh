@@ -9,6 +9,8 @@
 #                  (default: "$SENTINEL_BIN serve --port {port}")
 #   PATH_UNDER_TEST  request path (default /v1)   ROUNDS (3)   DURATION (10s)
 #   CONNECTIONS (64)   THREADS (2)   SENTINEL_PORT (18080)   NGINX_PORT (18081)
+#   EVENT_LOOPS    sentinel event-loop threads, appended as --event-loops (default: the
+#                  server's default, one per CPU); EVENT_LOOPS=1 matches nginx's one worker
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -22,6 +24,7 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 NGINX=${NGINX:-/usr/sbin/nginx}
+EVENT_LOOPS=${EVENT_LOOPS:-}
 
 work=$(mktemp -d)
 server_pid=""
@@ -45,6 +48,9 @@ wait_for_port() {
 
 # --- sentinel ---------------------------------------------------------------
 cmd=${SENTINEL_CMD//\{port\}/$SENTINEL_PORT}
+[ -n "$EVENT_LOOPS" ] && cmd="$cmd --event-loops $EVENT_LOOPS"
+echo "configuration: sentinel event loops ${EVENT_LOOPS:-default ($(nproc) CPUs)}, nginx 1 worker," \
+     "wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds, $(nproc) cores"
 echo "starting: $cmd"
 $cmd >"$work/sentinel.log" 2>&1 &
 server_pid=$!

@@ -91,16 +91,28 @@ extension SQLiteStore: FeatureStore {
 
     public func rows(asset: AssetID, featureSet: String, from: Timestamp, to: Timestamp,
                      selection: FeatureRowSelection) throws -> [FeatureRow] {
-        let filter: String
-        switch selection {
-        case .all: filter = ""
-        case .complete: filter = " AND complete = 1"
-        case .completeWithTargets: filter = " AND complete = 1 AND future_price IS NOT NULL"
-        }
         let sql = "SELECT \(Self.rowColumns) FROM feature_rows WHERE asset = ? AND feature_set = ? AND time >= ? AND time <= ?"
-            + filter + " ORDER BY time"
+            + Self.filter(selection) + " ORDER BY time"
         return try read { db in
             try Self.fetchRows(db, sql: sql, [asset.rawValue, featureSet, from.milliseconds, to.milliseconds])
+        }
+    }
+
+    public func rowCount(asset: AssetID, featureSet: String, from: Timestamp, to: Timestamp,
+                         selection: FeatureRowSelection) throws -> Int {
+        let sql = "SELECT count(*) FROM feature_rows WHERE asset = ? AND feature_set = ? AND time >= ? AND time <= ?"
+            + Self.filter(selection)
+        return try read { db in
+            try Int.fetchOne(db.cachedStatement(sql: sql),
+                             arguments: [asset.rawValue, featureSet, from.milliseconds, to.milliseconds]) ?? 0
+        }
+    }
+
+    private static func filter(_ selection: FeatureRowSelection) -> String {
+        switch selection {
+        case .all: ""
+        case .complete: " AND complete = 1"
+        case .completeWithTargets: " AND complete = 1 AND future_price IS NOT NULL"
         }
     }
 

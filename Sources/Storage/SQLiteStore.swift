@@ -7,7 +7,7 @@ import GRDB
 ///
 /// Invariants set at open: WAL journal (one writer, concurrent readers that never block
 /// on it), `synchronous=FULL` on the writer so every transaction is on disk when the call
-/// returns, a 5 s busy timeout, foreign keys on, and the migrations of ``SQLiteSchema``
+/// returns (unless opened ``Durability/rebuildable``), a 5 s busy timeout, foreign keys on, and the migrations of ``SQLiteSchema``
 /// applied. Writes run in `BEGIN IMMEDIATE` transactions, so another process writing the
 /// same file (`sentinel run`) waits instead of failing mid-transaction. Every method
 /// throws only ``StoreError``; no GRDB type leaves this module.
@@ -18,7 +18,18 @@ public final class SQLiteStore: Sendable {
     /// Removed when the store is released; set for ``temporary()`` stores only.
     private let temporaryDirectory: URL?
 
-    private init(path: String, temporaryDirectory: URL?) throws {
+    /// How far a committed write is guaranteed to have gone when the call returns.
+    public enum Durability: Sendable, Hashable {
+        /// `synchronous=FULL`: on disk, surviving power loss (what the API acknowledges).
+        case acknowledged
+        /// `synchronous=NORMAL` in WAL mode: surviving a crash of the process but not of the
+        /// machine; the WAL is synced at checkpoints only. For stores that can be rebuilt
+        /// from their input, like a simulation's, where an fsync per transaction is most of
+        /// the wall time.
+        case rebuildable
+    }
+
+    private init(path: String, temporaryDirectory: URL?, durability: Durability = .acknowledged) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
         config.foreignKeysEnabled = true
@@ -29,7 +40,7 @@ public final class SQLiteStore: Sendable {
             // GRDB turns the writer to synchronous=NORMAL when it enables WAL; acknowledged
             // writes must survive power loss, so the writer goes back to FULL (hardening §5).
             try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: durability == .acknowledged ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             }
             try SQLiteSchema.migrator.migrate(pool)
         } catch {
@@ -47,8 +58,8 @@ public final class SQLiteStore: Sendable {
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it.
-    public static func open(path: String) throws -> SQLiteStore {
-        try SQLiteStore(path: path, temporaryDirectory: nil)
+    public static func open(path: String, durability: Durability = .acknowledged) throws -> SQLiteStore {
+        try SQLiteStore(path: path, temporaryDirectory: nil, durability: durability)
     }
 
     /// A fresh store in its own temporary directory, deleted when the store is released

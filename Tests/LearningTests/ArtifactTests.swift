@@ -38,7 +38,7 @@ struct ArtifactTests {
         let a = try artifact.encoded(), b = try artifact.encoded()
         #expect(a == b)
         #expect(a.sha256.count == 64)
-        #expect(String(decoding: a.bytes.prefix(12), as: UTF8.self) == "{\"columns\":[")
+        #expect(String(decoding: a.bytes.prefix(18), as: UTF8.self) == "sentinel.model.v2\n")
     }
 
     @Test("a tampered byte is refused with a checksum error")
@@ -60,9 +60,12 @@ struct ArtifactTests {
 
     @Test("an unknown format name is refused even with a matching checksum")
     func unknownFormatRefused() throws {
-        let bytes = Array(#"{"format":"sentinel.model.v9","family":"ridge"}"#.utf8)
-        #expect(throws: LearningError.artifact("unknown format 'sentinel.model.v9'; this build reads 'sentinel.model.v1'")) {
-            try ModelArtifact.decode(bytes: bytes, expectedSHA256: ModelArtifact.checksum(bytes))
+        let legacy = Array(#"{"format":"sentinel.model.v9","family":"ridge"}"#.utf8)
+        let framed = Array("sentinel.model.v9\n{}".utf8)
+        for bytes in [legacy, framed] {
+            #expect(throws: LearningError.artifact("unknown format 'sentinel.model.v9'; this build reads 'sentinel.model.v1', 'sentinel.model.v2'")) {
+                try ModelArtifact.decode(bytes: bytes, expectedSHA256: ModelArtifact.checksum(bytes))
+            }
         }
     }
 
@@ -80,13 +83,12 @@ struct ArtifactTests {
             try ModelArtifact(featureSet: "v1", columns: ["a", "b", "c"], scaler: nil, payload: .ridge(ridge))
         }
         let valid = try ModelArtifact(featureSet: "v1", columns: ["a", "b"], scaler: nil, payload: .ridge(ridge)).encoded()
-        let edited = String(decoding: valid.bytes, as: UTF8.self)
-            .replacingOccurrences(of: #""columns":["a","b"]"#, with: #""columns":["a","b","c"]"#)
-        let bytes = Array(edited.utf8)
+        var parts = try #require(ArtifactV2Parts(valid.bytes))
+        parts.json = parts.json.replacingOccurrences(of: #""columns":["a","b"]"#, with: #""columns":["a","b","c"]"#)
+        let bytes = parts.bytes
         #expect(bytes != valid.bytes)
-        #expect(throws: LearningError.self) {
-            try ModelArtifact.decode(bytes: bytes, expectedSHA256: ModelArtifact.checksum(bytes))
-        }
+        let message = try #require(artifactFailure(bytes))
+        #expect(message.contains("takes 2 features, artifact names 3"))
     }
 
     @Test("an unknown model kind is refused with its name")

@@ -126,6 +126,29 @@ final class TrainingRequests: Sendable {
         #expect(h.requests.reasons.count == 2)
     }
 
+    @Test func driftDoesNotRetrainWithinTheCoolDownOfAnyTraining() throws {
+        let (reference, recent) = Self.calm(referenceDays: 1)
+        let shifted = DriftTestData.shifted(recent + Self.slice(from: Self.calmStart + .hours(2), to: Self.calmStart + .hours(4)),
+                                            after: reference.last?.time ?? Self.calmStart, scale: 4)
+        let h = try Harness(reference: reference, recent: Array(shifted.prefix(24)))
+        _ = try h.store.upsert(shifted)
+        // A scheduled training stored this reference 10 minutes ago.
+        try DriftTestData.setReference(h.store, reference, trainedAt: h.clock.now() - .minutes(10))
+        var reports: [DriftReport] = []
+        for _ in 0..<4 {
+            reports.append(try h.check())
+            h.clock.advance(by: BarGrid.step)
+        }
+        #expect(reports.map(\.consecutive) == [1, 2, 3, 4])
+        #expect(reports.allSatisfy { $0.triggeredRunID == nil })
+        #expect(h.requests.reasons.isEmpty)
+
+        // 30 minutes after that training, the drift that persists retrains.
+        let later = try h.check()
+        #expect(later.triggeredRunID != nil)
+        #expect(h.requests.reasons.count == 1)
+    }
+
     @Test func aNewTrainingWindowRestartsTheCount() throws {
         let (reference, recent) = Self.calm(referenceDays: 1)
         let shifted = DriftTestData.shifted(recent, after: reference.last?.time ?? Self.calmStart, scale: 4)

@@ -34,9 +34,10 @@ enum DriftTestData {
         return store
     }
 
-    static func setReference(_ store: SQLiteStore, _ reference: [FeatureRow]) throws {
+    static func setReference(_ store: SQLiteStore, _ reference: [FeatureRow], trainedAt: Timestamp? = nil) throws {
         guard let first = reference.first, let last = reference.last else { return }
-        let json = #"{"from":"\#(first.time.rfc3339)","to":"\#(last.time.rfc3339)"}"#
+        let trained = trainedAt.map { #","trainedAt":"\#($0.rfc3339)""# } ?? ""
+        let json = #"{"from":"\#(first.time.rfc3339)","to":"\#(last.time.rfc3339)"\#(trained)}"#
         try store.setPipelineState(asset: asset, key: TrainingPipeline.driftReferenceKey, bytes: Array(json.utf8))
     }
 

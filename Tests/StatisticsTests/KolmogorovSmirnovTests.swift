@@ -61,6 +61,23 @@ import Testing
         #expect(r.method == .asymptotic && r.pValue >= 0 && r.pValue <= 1)
     }
 
+    @Test(arguments: caseNames)
+    func presortedSamplesGiveTheSameResult(name: String) throws {
+        let c = try Self.fixture(name)
+        let a = FixtureJSON.doubles(c["sample1"]), b = FixtureJSON.doubles(c["sample2"])
+        let sorted = try KolmogorovSmirnov.ks2Sample(sorted: a.sorted(), sorted: b.sorted())
+        #expect(sorted == (try KolmogorovSmirnov.ks2Sample(a, b)))
+    }
+
+    @Test func aPresortedSampleThatIsNotSortedIsRefused() {
+        #expect(throws: StatisticsError.unsorted("b", index: 2)) {
+            try KolmogorovSmirnov.ks2Sample(sorted: [1, 2], sorted: [1, 3, 2])
+        }
+        #expect(throws: StatisticsError.unsorted("reference", index: 1)) {
+            try PopulationStability.psi(sortedReference: [2, 1], current: [1])
+        }
+    }
+
     @Test func emptyOrNonFiniteSamplesAreRefused() {
         #expect(throws: StatisticsError.emptySample("a")) { try KolmogorovSmirnov.ks2Sample([], [1]) }
         #expect(throws: StatisticsError.nonFinite("b", index: 1)) { try KolmogorovSmirnov.ks2Sample([1], [2, .nan]) }

@@ -38,6 +38,21 @@ struct FeatureStoreTests {
         #expect(try store.rowCount(asset: TestData.btc, featureSet: "v1") == 10)
     }
 
+    @Test("a window's row count per selection equals the rows it would read")
+    func windowCounts() throws {
+        let store = try SQLiteStore.temporary()
+        var rows = Self.rows(count: 10, targets: false)
+        for i in 0..<6 { rows[i].targets = Self.rows(count: 1, targets: true)[0].targets }
+        _ = try store.upsert(rows)
+        let from = TestData.t0 + BarGrid.step, to = TestData.t0 + BarGrid.step * 8
+        for selection in [FeatureRowSelection.all, .complete, .completeWithTargets] {
+            let read = try store.rows(asset: TestData.btc, featureSet: "v1", from: from, to: to, selection: selection)
+            #expect(try store.rowCount(asset: TestData.btc, featureSet: "v1", from: from, to: to, selection: selection) == read.count)
+        }
+        #expect(try store.rowCount(asset: TestData.btc, featureSet: "v1", from: from, to: to, selection: .all) == 8)
+        #expect(try store.rowCount(asset: TestData.btc, featureSet: "v1", from: from, to: to, selection: .completeWithTargets) == 3)
+    }
+
     @Test("row pages are newest first and complete")
     func pages() throws {
         let store = try SQLiteStore.temporary()

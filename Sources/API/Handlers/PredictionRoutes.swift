@@ -18,6 +18,10 @@ public struct PredictionRoutes: Sendable {
     public var freshness: Freshness.Policy
     /// Rendered history pages, invalidated per asset when predictions are made or validated.
     public var pageCache: ResponseCache?
+    /// `/predictions/latest` responses of the current millisecond, per asset.
+    private let latestResponses = MillisecondResponseCache()
+    /// ``cacheScope(_:)`` per served asset, built once rather than per request.
+    private let scopes: [AssetID: String]
 
     public init(assets: AssetCatalog, predictions: any PredictionStore, prices: any PriceStore, models: any ModelStore,
                 features: any FeatureStore, cache: ModelBundleCache, latest: LatestPredictions, clock: any WallClock,
@@ -25,6 +29,7 @@ public struct PredictionRoutes: Sendable {
         self.assets = assets; self.predictions = predictions; self.prices = prices; self.models = models
         self.latest = latest; self.replayer = PredictionReplayer(features: features, cache: cache)
         self.clock = clock; self.freshness = freshness
+        scopes = Dictionary(assets.ids.map { ($0, Self.cacheScope($0)) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Registers the routes, installs the latest-cache renderer and warms the cache from the
@@ -34,7 +39,9 @@ public struct PredictionRoutes: Sendable {
         try? latest.warm(from: predictions, models: models, assets: assets.ids)
         let r = self
         router.get("/v1/assets/{asset}/predictions/latest", options: .inline) { req in try r.latestPrediction(req) }
-        router.get("/v1/assets/{asset}/predictions") { req in try r.list(req) }
+        router.get("/v1/assets/{asset}/predictions", options: RouteOptions(inlineAttempt: { req in r.cachedPage(req) })) { req in
+            try r.list(req)
+        }
         router.get("/v1/assets/{asset}/accuracy") { req in try r.accuracy(req) }
         router.get("/v1/assets/{asset}/scorecard") { req in try r.scorecard(req) }
         router.get("/v1/predictions/{id}") { req in try r.show(req) }
@@ -47,27 +54,47 @@ public struct PredictionRoutes: Sendable {
         guard let entry = latest.entry(asset.id), !entry.stableBody.isEmpty else {
             throw APIProblem.notFound(resource: "prediction for \(asset.id)", id: "latest")
         }
-        var headers: HTTPHeaders = ["ETag": entry.etag, "Cache-Control": "no-cache"]
         if let inm = request.headers["If-None-Match"], ConditionalGET.matches(inm, entry.etag) {
-            return HTTPResponse(status: 304, headers: headers, body: .bytes([]))
+            return HTTPResponse(status: 304, headers: ["ETag": entry.etag, "Cache-Control": "no-cache"], body: .bytes([]))
         }
-        let p = entry.prediction
-        let fresh = Freshness(now: clock.now(), dataTime: p.barTime + BarGrid.step, modelTime: entry.modelCreatedAt,
-                              needsModel: true, policy: freshness)
-        var tail = JSONWriter(capacity: 192)
-        tail.beginObject()
-        fresh.write(to: &tail)
-        tail.endObject()
-        var body = entry.stableBody
-        body.reserveCapacity(body.count + tail.bytes.count)
-        body.append(UInt8(ascii: ","))
-        body.append(contentsOf: tail.bytes.dropFirst())
-        headers.set("Content-Type", "application/json")
-        return HTTPResponse(status: 200, headers: headers, body: .bytes(body))
+        let now = clock.now()
+        // Only the freshness block varies, and only with the clock: reuse this millisecond's render.
+        return latestResponses.response(key: asset.id.rawValue, version: entry.etag, now: now) {
+            let p = entry.prediction
+            let fresh = Freshness(now: now, dataTime: p.barTime + BarGrid.step, modelTime: entry.modelCreatedAt,
+                                  needsModel: true, policy: freshness)
+            var tail = JSONWriter(capacity: 192)
+            tail.beginObject()
+            fresh.write(to: &tail)
+            tail.endObject()
+            var body = entry.stableBody
+            body.reserveCapacity(body.count + tail.bytes.count)
+            body.append(UInt8(ascii: ","))
+            body.append(contentsOf: tail.bytes.dropFirst())
+            return HTTPResponse(status: 200, headers: ["ETag": entry.etag, "Cache-Control": "no-cache",
+                                                       "Content-Type": "application/json"], body: .bytes(body))
+        }
     }
 
     func list(_ request: HTTPRequest) throws -> HTTPResponse {
         let asset = try request.asset(in: assets)
+        guard let pageCache else { return ConditionalGET.respond(request, try renderRequested(asset, request)) }
+        return try pageCache.respond(request, scope: scope(asset.id)) { try renderRequested(asset, request) }
+    }
+
+    /// The page from the cache when it holds this exact target; run on the event loop before
+    /// ``list(_:)`` is offloaded. Parameters need no checking: only valid targets get cached.
+    func cachedPage(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let pageCache, let raw = request.pathParameters["asset"], let scope = scopes[AssetID(raw)] else {
+            return nil
+        }
+        return pageCache.cached(request, scope: scope)
+    }
+
+    private func scope(_ asset: AssetID) -> String { scopes[asset] ?? Self.cacheScope(asset) }
+
+    /// Parses the page's query parameters and renders it (400s for bad parameters).
+    func renderRequested(_ asset: AssetDescriptor, _ request: HTTPRequest) throws -> JSONWriter {
         let codec = CursorCodec(scope: "predictions:\(asset.id)")
         let query = try request.pageQuery(codec)
         let outcome = try request.query.parse("outcome", { PredictionOutcomeFilter(rawValue: $0) },
@@ -82,9 +109,7 @@ public struct PredictionRoutes: Sendable {
         case "any": shadow = nil
         default: shadow = model == nil ? false : nil
         }
-        let filter = PredictionFilter(outcome: outcome, modelID: model, shadow: shadow)
-        guard let pageCache else { return ConditionalGET.respond(request, try renderPage(asset, filter, query, codec)) }
-        return try pageCache.respond(request, scope: Self.cacheScope(asset.id)) { try renderPage(asset, filter, query, codec) }
+        return try renderPage(asset, PredictionFilter(outcome: outcome, modelID: model, shadow: shadow), query, codec)
     }
 
     /// The cache scope of an asset's prediction pages (invalidate it when they change).

@@ -19,11 +19,18 @@ public struct SystemRoutes: Sendable {
     public var checks: [ReadinessCheck]
     /// Prometheus text sections, concatenated in order.
     public var metrics: [@Sendable () -> String]
-    /// The body of `GET /v1`.
+    /// The body of `GET /v1`, rendered per request (used when there is no ``document``).
     public var info: @Sendable () -> [UInt8]
+    /// `GET /v1` encoded once: constant but for the clock's time (preferred over ``info``).
+    public var document: TimestampedDocument?
 
     public init(checks: [ReadinessCheck], metrics: [@Sendable () -> String], info: @escaping @Sendable () -> [UInt8]) {
         self.checks = checks; self.metrics = metrics; self.info = info
+    }
+
+    public init(checks: [ReadinessCheck], metrics: [@Sendable () -> String], document: TimestampedDocument) {
+        self.checks = checks; self.metrics = metrics; self.document = document
+        info = { [] }
     }
 
     /// The OpenAPI contract bundled with the API module (the same bytes as OpenAPI/openapi.yaml).
@@ -77,7 +84,11 @@ public struct SystemRoutes: Sendable {
             return r
         }
 
-        let info = self.info
-        router.get("/v1", options: .inline) { request in ConditionalGET.respond(request, json: info()) }
+        if let document {
+            router.get("/v1", options: .inline) { request in document.respond(request) }
+        } else {
+            let info = self.info
+            router.get("/v1", options: .inline) { request in ConditionalGET.respond(request, json: info()) }
+        }
     }
 }

@@ -15,12 +15,18 @@ public final class ResponseCache: Sendable {
     private struct Entry {
         var generation: UInt64
         var renderedAt: UInt64
-        var body: [UInt8]
+        /// The complete 200 response, so a hit builds nothing.
+        var response: HTTPResponse
         var etag: String
     }
 
+    private struct Key: Hashable {
+        var scope: String
+        var target: String
+    }
+
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [Key: Entry] = [:]
         var generations: [String: UInt64] = [:]
     }
 
@@ -41,34 +47,45 @@ public final class ResponseCache: Sendable {
 
     /// The cached page for this request target, or `render`'s, cached for the next caller.
     public func respond(_ request: HTTPRequest, scope: String, render: () throws -> JSONWriter) throws -> HTTPResponse {
-        let key = scope + "|" + request.target
+        if let hit = cached(request, scope: scope) { return hit }
+        let now = Self.monotonicNanoseconds()
+        let generation = state.withLock { $0.generations[scope, default: 0] }
+        let writer = try render()
+        let etag = ConditionalGET.etag(writer.etagBasis)
+        let response = HTTPResponse(status: 200, headers: ["ETag": etag, "Cache-Control": "no-cache",
+                                                           "Content-Type": "application/json"],
+                                    body: .bytes(writer.bytes))
+        let entry = Entry(generation: generation, renderedAt: now, response: response, etag: etag)
+        state.withLock { s in
+            if s.entries.count >= capacity { s.entries.removeAll(keepingCapacity: true) }
+            s.entries[Key(scope: scope, target: request.target)] = entry
+        }
+        return Self.conditional(request, entry)
+    }
+
+    /// The cached page for this request target if there is a fresh one; never renders or
+    /// blocks, so an event loop may call it before offloading a render.
+    ///
+    /// Only successful renders are cached under their exact target, so a hit also means the
+    /// target's parameters were valid.
+    public func cached(_ request: HTTPRequest, scope: String) -> HTTPResponse? {
         let now = Self.monotonicNanoseconds()
         let limit = UInt64(maxAge * 1e9)
+        let key = Key(scope: scope, target: request.target)
         let hit: Entry? = state.withLock { s in
             guard let e = s.entries[key], e.generation == s.generations[scope, default: 0], now &- e.renderedAt < limit else {
                 return nil
             }
             return e
         }
-        if let hit { return Self.response(request, body: hit.body, etag: hit.etag) }
-        let generation = state.withLock { $0.generations[scope, default: 0] }
-        let writer = try render()
-        let entry = Entry(generation: generation, renderedAt: now, body: writer.bytes,
-                          etag: ConditionalGET.etag(writer.etagBasis))
-        state.withLock { s in
-            if s.entries.count >= capacity { s.entries.removeAll(keepingCapacity: true) }
-            s.entries[key] = entry
-        }
-        return Self.response(request, body: entry.body, etag: entry.etag)
+        return hit.map { Self.conditional(request, $0) }
     }
 
-    private static func response(_ request: HTTPRequest, body: [UInt8], etag: String) -> HTTPResponse {
-        var headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache"]
-        if let inm = request.headers["If-None-Match"], ConditionalGET.matches(inm, etag) {
-            return HTTPResponse(status: 304, headers: headers, body: .bytes([]))
+    private static func conditional(_ request: HTTPRequest, _ entry: Entry) -> HTTPResponse {
+        if let inm = request.headers["If-None-Match"], ConditionalGET.matches(inm, entry.etag) {
+            return HTTPResponse(status: 304, headers: ["ETag": entry.etag, "Cache-Control": "no-cache"], body: .bytes([]))
         }
-        headers.set("Content-Type", "application/json")
-        return HTTPResponse(status: 200, headers: headers, body: .bytes(body))
+        return entry.response
     }
 
     static func monotonicNanoseconds() -> UInt64 {

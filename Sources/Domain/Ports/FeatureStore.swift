@@ -20,6 +20,9 @@ public protocol FeatureStore: Sendable {
     func rows(asset: AssetID, featureSet: String, from: Timestamp, to: Timestamp,
               selection: FeatureRowSelection) throws -> [FeatureRow]
     func rowCount(asset: AssetID, featureSet: String) throws -> Int
+    /// How many rows `rows(asset:featureSet:from:to:selection:)` would return, without reading them.
+    func rowCount(asset: AssetID, featureSet: String, from: Timestamp, to: Timestamp,
+                  selection: FeatureRowSelection) throws -> Int
     /// Opaque bytes a pipeline saved under `key` for `asset`, nil when never set.
     func pipelineState(asset: AssetID, key: String) throws -> [UInt8]?
     func setPipelineState(asset: AssetID, key: String, bytes: [UInt8]) throws

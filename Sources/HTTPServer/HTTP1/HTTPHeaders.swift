@@ -40,6 +40,16 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     public func makeIterator() -> IndexingIterator<[Element]> { fields.makeIterator() }
 
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        // Header names are native ASCII strings: a length check and a byte loop over
+        // contiguous storage settle nearly every comparison without the UTF-8 iterators.
+        guard a.utf8.count == b.utf8.count else { return false }
+        let fast: Bool? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                for i in 0..<x.count where x[i] != y[i] && ASCII.lower(x[i]) != ASCII.lower(y[i]) { return false }
+                return true
+            }
+        } ?? nil
+        if let fast { return fast }
         var ia = a.utf8.makeIterator(), ib = b.utf8.makeIterator()
         while true {
             switch (ia.next(), ib.next()) {

@@ -86,7 +86,7 @@ struct RequestHeadParser {
         let minor = try Self.parseVersion(UnsafeBufferPointer(rebasing: buf[(i + 1)..<lineEnd]))
         guard let method = HTTPMethod.known(methodBytes) else { throw HTTPParseError(501, "method not implemented") }
         let target = String(decoding: targetBytes, as: UTF8.self)
-        guard target.hasPrefix("/") || target.hasPrefix("http://") || target.hasPrefix("https://")
+        guard targetBytes.first == UInt8(ascii: "/") || target.hasPrefix("http://") || target.hasPrefix("https://")
                 || (target == "*" && method == .options) else {
             throw HTTPParseError(400, "malformed request target")
         }
@@ -107,8 +107,9 @@ struct RequestHeadParser {
     }
 
     private static func parseVersion(_ v: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> Int {
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        guard v.count == 8, Array(v[0..<5]) == prefix, ASCII.isDigit(v[5]), v[6] == UInt8(ascii: "."),
+        // Byte compares: building arrays for "HTTP/" here was two allocations per request.
+        guard v.count == 8, v[0] == UInt8(ascii: "H"), v[1] == UInt8(ascii: "T"), v[2] == UInt8(ascii: "T"),
+              v[3] == UInt8(ascii: "P"), v[4] == UInt8(ascii: "/"), ASCII.isDigit(v[5]), v[6] == UInt8(ascii: "."),
               ASCII.isDigit(v[7]) else {
             throw HTTPParseError(400, "malformed HTTP version")
         }

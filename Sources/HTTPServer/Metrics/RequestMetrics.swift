@@ -20,6 +20,12 @@ public final class RequestMetrics: HTTPServerObserver {
         var count = 0
         var sum = 0.0
         var buckets = [Int](repeating: 0, count: RequestMetrics.buckets.count)
+
+        mutating func record(_ seconds: Double, bucket: Int?) {
+            count += 1
+            sum += seconds
+            if let bucket { buckets[bucket] += 1 }
+        }
     }
 
     private final class Shard: Sendable {
@@ -35,12 +41,11 @@ public final class RequestMetrics: HTTPServerObserver {
     public func requestFinished(route: String, method: String, status: Int, seconds: Double) {
         let shard = Int(UInt(bitPattern: Int(pthread_self())) % UInt(shards.count))
         let key = Key(route: route, method: method, status: status)
+        let bucket = Self.buckets.firstIndex(where: { seconds <= $0 })
         shards[shard].table.withLock { table in
-            var series = table[key] ?? Series()
-            series.count += 1
-            series.sum += seconds
-            if let i = Self.buckets.firstIndex(where: { seconds <= $0 }) { series.buckets[i] += 1 }
-            table[key] = series
+            // Updated in place: copying the series out and back would copy its bucket array
+            // (an allocation per request).
+            table[key, default: Series()].record(seconds, bucket: bucket)
         }
     }
 

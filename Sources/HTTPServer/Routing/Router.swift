@@ -113,8 +113,23 @@ public struct Router: Sendable {
         return nil
     }
 
+    /// The non-empty `/`-separated segments, split on bytes: `/` is ASCII, so every cut is
+    /// a character boundary, and this avoids Character-level splitting per request.
     private static func segments<S: StringProtocol>(_ path: S) -> [Substring] {
-        Substring(path).split(separator: "/", omittingEmptySubsequences: true)
+        let utf8 = Substring(path).utf8
+        var result: [Substring] = []
+        result.reserveCapacity(8)
+        var start = utf8.startIndex
+        var i = start
+        while i != utf8.endIndex {
+            if utf8[i] == UInt8(ascii: "/") {
+                if start != i { result.append(Substring(utf8[start..<i])) }
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        if start != utf8.endIndex { result.append(Substring(utf8[start...])) }
+        return result
     }
 
     private static func copy(_ node: Node) -> Node {

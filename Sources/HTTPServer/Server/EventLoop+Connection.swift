@@ -11,7 +11,11 @@ extension EventLoop {
     static let inputHighWater = 64 * 1024
     static let lingerLimit = 256 * 1024
 
-    func onReadable(_ c: Connection) {
+    /// Reads and processes what the socket holds. With `stopOnShortRead`, a read that returns
+    /// less than the buffer ends the pass without the extra read that would only say EAGAIN:
+    /// the socket was drained, and under edge triggering any later data raises a new event.
+    /// (Not when the event reported a hang-up: then reading goes on until it sees the end.)
+    func onReadable(_ c: Connection, stopOnShortRead: Bool = false) {
         c.reading = true
         defer { c.reading = false }
         while !c.closed {
@@ -29,6 +33,7 @@ extension EventLoop {
                     continue
                 }
                 feed(c, UnsafeBufferPointer(rebasing: scratch[0..<n]))
+                if stopOnShortRead && n < scratch.count { return }
             } else if n == 0 {
                 peerClosed(c)
                 return
@@ -198,6 +203,10 @@ extension EventLoop {
             finish(c, context.invoke(route, request))
             return
         }
+        if let attempt = route.options.inlineAttempt, let response = attempt(request) {
+            finish(c, response)
+            return
+        }
         c.phase = .handling
         let id = c.id
         let context = self.context
@@ -253,7 +262,7 @@ extension EventLoop {
         if case .stream(let s) = response.body { isStream = true; streamToAttach = s } else { isStream = false }
         let close = forceClose || isStream || !head.keepAlive || c.peerClosed || draining
             || c.requestsServed >= context.configuration.maxRequestsPerConnection
-        if exchange.preflight == nil {
+        if exchange.preflight == nil && context.corsEnabled {
             context.configuration.cors.apply(origin: head.headers["Origin"], to: &response.headers)
         }
         let connectionHeader: ResponseEncoder.ConnectionHeader =
@@ -294,15 +303,22 @@ extension EventLoop {
         if case .found(let route, _) = exchange.match { routeLabel = route.pattern }
         context.observer?.requestFinished(route: routeLabel, method: exchange.head.method.rawValue,
                                           status: status, seconds: seconds)
-        logger.info("request", metadata: [
-            "request_id": .string(exchange.requestID),
-            "method": .string(exchange.head.method.rawValue),
-            "path": .string(String(exchange.rawPath)),
-            "status": .stringConvertible(status),
-            "duration_ms": .stringConvertible((seconds * 100_000).rounded() / 100),
-            "bytes": .stringConvertible(bytes),
-            "remote": .string(c.remote),
-        ])
+        let hundredths = (seconds * 100_000).rounded()
+        if accessLog != nil {
+            accessLog?.append(AccessLogEntry(requestID: exchange.requestID, method: exchange.head.method.rawValue,
+                                             path: exchange.rawPath, status: status,
+                                             durationHundredths: Int(min(hundredths, 1e15)), bytes: bytes, remote: c.remote))
+        } else if logsRequestsThroughLogger {
+            logger.info("request", metadata: [
+                "request_id": .string(exchange.requestID),
+                "method": .string(exchange.head.method.rawValue),
+                "path": .string(String(exchange.rawPath)),
+                "status": .stringConvertible(status),
+                "duration_ms": .stringConvertible(hundredths / 100),
+                "bytes": .stringConvertible(bytes),
+                "remote": .string(c.remote),
+            ])
+        }
     }
 
     /// Moves bytes a ``ResponseStream`` queued into the socket.

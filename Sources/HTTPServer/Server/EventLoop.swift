@@ -38,6 +38,10 @@ final class EventLoop: @unchecked Sendable {
     var dateCache = DateCache()
     var requestIDs: RequestIDGenerator
     var logger: Logger
+    /// Nil when there is no buffered access log or the logger's level hides it.
+    var accessLog: AccessLogBuffer?
+    /// Without a buffered access log configured, requests are logged through `logger`.
+    let logsRequestsThroughLogger: Bool
     var now: Int64 = monotonicMilliseconds()
     private var lastTick: Int64 = 0
     var draining = false
@@ -54,6 +58,8 @@ final class EventLoop: @unchecked Sendable {
         scratch = .allocate(capacity: 64 * 1024)
         requestIDs = RequestIDGenerator(loopIndex: index)
         logger = context.logger
+        accessLog = context.configuration.accessLog.flatMap { AccessLogBuffer($0, logger: context.logger) }
+        logsRequestsThroughLogger = context.configuration.accessLog == nil
         try epoll.add(wake.fd, events: Epoll.readable, token: Self.wakeToken)
         try epoll.add(listener, events: Epoll.readable, token: Self.listenerToken)
         reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
@@ -83,6 +89,8 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         while true {
+            // Everything answered in the last iteration is logged with one write before sleeping.
+            accessLog?.flush()
             epoll.wait(timeout: Int32(Self.tickMilliseconds)) { token, events in
                 now = monotonicMilliseconds()
                 switch token {
@@ -102,11 +110,14 @@ final class EventLoop: @unchecked Sendable {
         }
         for connection in Array(connections.values) { closeConnection(connection) }
         closeListener()
+        accessLog?.flush()
     }
 
     private func handle(_ c: Connection, events: UInt32) {
         if events & Epoll.writable != 0 { onWritable(c) }
-        if !c.closed && events & (Epoll.readable | Epoll.hangup) != 0 { onReadable(c) }
+        if !c.closed && events & (Epoll.readable | Epoll.hangup) != 0 {
+            onReadable(c, stopOnShortRead: events & Epoll.hangup == 0)
+        }
     }
 
     // MARK: accepting

@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     /// Unsent bytes a ``ResponseStream`` may hold before its client is dropped.
     public var streamBufferLimit: Int = 1 << 20
     public var backlog: Int32 = 4096
+    /// The buffered per-loop access log. Nil: each request is one `info` event on the
+    /// server's logger instead (simple, but a swift-log event and a write per request).
+    public var accessLog: AccessLog?
 
     public init(host: String = "127.0.0.1", port: Int = 0) {
         self.host = host

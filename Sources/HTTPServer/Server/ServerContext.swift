@@ -13,6 +13,8 @@ struct ServerContext: Sendable {
     let observer: (any HTTPServerObserver)?
     let limiter: ConnectionLimiter
     let pool: HandlerPool
+    /// Without allowed origins, CORS adds nothing: skip even the `Origin` lookup per response.
+    var corsEnabled: Bool { !configuration.cors.allowedOrigins.isEmpty }
 
     /// Runs a handler, turning thrown errors into problem responses. Errors that are not
     /// ``ProblemError`` are logged and answered with a bare 500.

@@ -4,7 +4,8 @@ public import Domain
 ///
 /// Encoded as `{"kind": <ModelFamily raw value>, "model": <the model's own Codable form>}`;
 /// every model carries its own `formatVersion`, and a model newer than this build knows is
-/// refused at decode. Adding a family = one case here, one line in each switch below.
+/// refused at decode. Adding a family = one case here, one line in each switch below (and in
+/// `PayloadMetadata`, which writes tree families' node arrays in binary in v2 artifacts).
 public enum ModelPayload: Sendable, Codable {
     case ridge(RidgeRegression)
     case persistence(Persistence)

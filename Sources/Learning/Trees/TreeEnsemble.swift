@@ -35,11 +35,18 @@ public struct TreeEnsemble: Explainable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey { case base, scale, featureCount, trees }
+    /// The most features a decoded ensemble may name (feature sets have tens).
+    static let maximumFeatureCount = 100_000
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let trees = try c.decode([RegressionTree].self, forKey: .trees)
         let featureCount = try c.decode(Int.self, forKey: .featureCount)
+        // Sizes buffers at prediction and explanation time: bound it before anything allocates.
+        guard (1...Self.maximumFeatureCount).contains(featureCount) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "featureCount \(featureCount) outside 1...\(Self.maximumFeatureCount)"))
+        }
         for t in trees { try TreeEnsemble.validate(t, featureCount: featureCount, codingPath: decoder.codingPath) }
         self.init(base: try c.decode(Double.self, forKey: .base), scale: try c.decode(Double.self, forKey: .scale),
                   featureCount: featureCount, trees: trees)
@@ -61,9 +68,14 @@ public struct TreeEnsemble: Explainable, Hashable, Codable {
                                    t.cover.count, t.gain.count].allSatisfy { $0 == n }
         var ok = consistent
         if ok {
+            // Children come after their parent and each node has one parent: a tree, not a
+            // graph whose shared nodes would make every walk over it exponential.
+            var hasParent = [Bool](repeating: false, count: n)
             for i in 0..<n where t.feature[i] >= 0 {
                 let l = Int(t.left[i]), r = Int(t.right[i])
-                if Int(t.feature[i]) >= featureCount || l <= i || r <= i || l >= n || r >= n { ok = false; break }
+                if Int(t.feature[i]) >= featureCount || l <= i || r <= i || l >= n || r >= n || l == r
+                    || hasParent[l] || hasParent[r] { ok = false; break }
+                hasParent[l] = true; hasParent[r] = true
             }
         }
         guard ok else {

@@ -4,22 +4,39 @@ import Domain
 /// hessians `h`: depth-first, splitting a node on the feature/bin that maximises the structure
 /// score `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)`, leaves `−G/(H+λ)` (times the shrinkage).
 ///
-/// Large nodes use gradient histograms (the larger child's histogram is the parent's minus the
-/// smaller child's); small nodes sort their rows by bin code instead, which is cheaper than
-/// scanning 256 mostly empty bins per feature. Both scans pick the same split: the lowest
-/// feature, then the lowest bin, among equal gains.
+/// Split rules (fixed: the trees, bit for bit, must not depend on how they are computed):
+/// nodes of at least `sortLimit` rows score a feature from its gradient histogram, where the
+/// larger child's histogram is the parent's minus the smaller child's (bin by bin, in that
+/// rounding); smaller nodes add their rows one by one in (code, row) order. Among equal gains
+/// the first feature in candidate order wins, then the lowest bin.
+///
+/// Most trees keep `FeatureSegments` (every feature's rows of every node in code order), so
+/// small nodes scan without sorting and a smaller child's histogram is summed into its parent's
+/// over its occupied bins only. Large nodes keep dense histograms: a subtracted histogram
+/// carries rounding remainders in bins the node no longer occupies, and they enter its scan.
 struct TreeGrower: Sendable {
     let binning: HistogramBinning
     let binned: BinnedMatrix
     /// The raw training values, column-major like `binned.codes`, for node-local thresholds.
     let raw: [Double]
+    /// Each feature's rows in code order, from which every tree takes its own segments.
+    let presorted: PresortedColumns
 
-    /// Nodes with fewer rows than this are scanned by sorting instead of by histogram (at
-    /// 256 bins per feature); finer bins make every histogram dearer, so the limit grows with
-    /// the bins per feature (`sortedScanLimit(binsPerFeature:)`).
+    /// Nodes with fewer rows than this add rows one by one instead of using a histogram (at
+    /// 256 bins per feature); the limit grows with the bins (`sortedScanLimit(binsPerFeature:)`).
+    /// Part of the split rules: changing it changes the trees' rounding.
     static let sortedScanLimit = 160
 
     static func sortedScanLimit(binsPerFeature: Int) -> Int { max(sortedScanLimit, binsPerFeature / 8) }
+
+    /// Whether a tree on `rows` rows keeps `FeatureSegments`. Not when even a balanced tree's
+    /// last splitting level would still hold `sortLimit` rows per node (the 30-day boosters):
+    /// then few nodes are small, and keeping every feature's rows split at every level costs
+    /// more than sorting those few. Either way the trees are the same.
+    static func keepsSegments(rows: Int, maxDepth: Int, sortLimit: Int) -> Bool {
+        maxDepth > 0 && rows < sortLimit << min(max(0, maxDepth - 1), 40)
+    }
+
     /// Row × feature work below which a node is not worth splitting across threads.
     static let parallelWorkLimit = 1 << 16
 
@@ -45,6 +62,10 @@ struct TreeGrower: Sendable {
 }
 
 /// The mutable state of growing one tree. Lives inside `TreeGrower.grow` only.
+///
+/// Invariants: while the node over positions `lo..<hi` grows, `rows[lo..<hi]` holds its rows in
+/// ascending order (splits partition stably), and `segments`, when present, holds the same rows
+/// per feature in (code, row) order at the node's depth (`FeatureSegments`).
 final class TreeGrowth {
     let codes: UnsafeBufferPointer<UInt16>
     let raw: UnsafeBufferPointer<Double>
@@ -62,6 +83,11 @@ final class TreeGrowth {
 
     let rows: UnsafeMutableBufferPointer<Int32>
     let scratch: UnsafeMutableBufferPointer<Int32>
+    let presorted: PresortedColumns
+    /// Built in `run()` when the tree keeps segments (`TreeGrower.keepsSegments`); small nodes
+    /// scan them, and smaller children's histograms are summed from them. Without them small
+    /// nodes sort their rows (`sortedScan`, in `keys`).
+    var segments: FeatureSegments?
     let keys: UnsafeMutableBufferPointer<UInt32>
     var pool: [UnsafeMutableBufferPointer<HistogramBin>] = []
     var allocated: [UnsafeMutableBufferPointer<HistogramBin>] = []
@@ -73,6 +99,7 @@ final class TreeGrowth {
          settings: TreeGrowthSettings, rng: SplitMix64) {
         self.codes = codes; self.raw = raw; self.g = g; self.h = h; self.leafH = leafH
         self.settings = settings; self.rng = rng
+        presorted = grower.presorted
         edges = grower.binning.edges
         binCounts = grower.binned.binCounts
         (offsets, totalBins) = grower.binned.histogramOffsets
@@ -89,7 +116,7 @@ final class TreeGrowth {
     }
 
     let rowCount: Int
-    /// Nodes with fewer rows are scanned by sorting (`TreeGrower.sortedScanLimit(binsPerFeature:)`).
+    /// Nodes with fewer rows are scanned in code order (`TreeGrower.sortedScanLimit(binsPerFeature:)`).
     let sortLimit: Int
 
     deinit {
@@ -103,26 +130,24 @@ final class TreeGrowth {
             let r = Int(rows[i])
             totals.g += g[r]; totals.h += h[r]; totals.n += 1
         }
+        if TreeGrower.keepsSegments(rows: rowCount, maxDepth: settings.maxDepth, sortLimit: sortLimit) {
+            segments = FeatureSegments(presorted: presorted, rows: UnsafeBufferPointer(rebasing: rows[0..<rowCount]))
+        }
         var hist: UnsafeMutableBufferPointer<HistogramBin>?
-        if rowCount >= sortLimit {
-            let buffer = takeBuffer()
-            buildHistogram(into: buffer, lo: 0, hi: rowCount)
+        if rowCount >= sortLimit && settings.maxDepth > 0 {
+            // Summing each feature's rows in code order writes every bin once, which beats
+            // scattering rows into it when bins are dense (several rows each) but not when sparse.
+            let sequential = segments != nil && rowCount >= 2 * (totalBins / max(1, features))
+            let buffer = takeBuffer(zeroed: sequential)
+            if sequential {
+                subtractSmaller(NodeSpan(lo: 0, hi: rowCount), depth: 0, from: nil, keepingIn: buffer)
+            } else {
+                buildHistogram(into: buffer, lo: 0, hi: rowCount)
+            }
             hist = buffer
         }
         _ = growNode(lo: 0, hi: rowCount, depth: 0, totals: totals, hist: hist)
         return GrownTree(tree: tree, leafOfRow: leafOfRow)
-    }
-
-    private func takeBuffer() -> UnsafeMutableBufferPointer<HistogramBin> {
-        if let b = pool.popLast() { return b }
-        let b = UnsafeMutableBufferPointer<HistogramBin>.allocate(capacity: totalBins)
-        b.initialize(repeating: HistogramBin())
-        allocated.append(b)
-        return b
-    }
-
-    private func release(_ b: UnsafeMutableBufferPointer<HistogramBin>?) {
-        if let b { pool.append(b) }
     }
 
     /// Grows the node over `rows[lo..<hi]`; returns its index. Takes ownership of `hist`.
@@ -132,30 +157,22 @@ final class TreeGrowth {
         let canSplit = depth < settings.maxDepth
             && totals.n >= 2 * settings.minSamplesLeaf
             && totals.h >= 2 * settings.minChildWeight
-        guard canSplit, let split = findSplit(lo: lo, hi: hi, totals: totals, hist: hist),
+        guard canSplit, let split = findSplit(lo: lo, hi: hi, depth: depth, totals: totals, hist: hist),
               split.gain > settings.minSplitGain else {
             release(hist)
             makeLeaf(node, lo: lo, hi: hi)
             return node
         }
         let mid = partition(lo: lo, hi: hi, feature: split.feature, bin: split.bin)
+        // Children at the depth limit are leaves and never scan their segments.
+        if depth + 1 < settings.maxDepth, let segments {
+            segments.partition(lo: lo, hi: hi, depth: depth, left: UnsafeBufferPointer(rebasing: rows[lo..<mid]),
+                               right: UnsafeBufferPointer(rebasing: rows[mid..<hi]), threads: settings.threads)
+        }
         let leftTotals = HistogramBin(g: split.left.g, h: split.left.h, n: mid - lo)
         let rightTotals = HistogramBin(g: totals.g - split.left.g, h: totals.h - split.left.h, n: hi - mid)
 
-        var leftHist: UnsafeMutableBufferPointer<HistogramBin>?
-        var rightHist: UnsafeMutableBufferPointer<HistogramBin>?
-        let leftIsSmaller = leftTotals.n <= rightTotals.n
-        let largerCount = max(leftTotals.n, rightTotals.n)
-        if let hist, largerCount >= sortLimit {
-            let small = takeBuffer()
-            if leftIsSmaller { buildHistogram(into: small, lo: lo, hi: mid) } else { buildHistogram(into: small, lo: mid, hi: hi) }
-            subtract(small, from: hist)
-            let smallKept = min(leftTotals.n, rightTotals.n) >= sortLimit ? small : nil
-            if smallKept == nil { release(small) }
-            if leftIsSmaller { leftHist = smallKept; rightHist = hist } else { leftHist = hist; rightHist = smallKept }
-        } else {
-            release(hist)
-        }
+        let (leftHist, rightHist) = childHistograms(hist, lo: lo, mid: mid, hi: hi, depth: depth)
         tree.feature[node] = Int32(split.feature)
         tree.threshold[node] = threshold(feature: split.feature, bin: split.bin, lo: lo, mid: mid, hi: hi)
         tree.gain[node] = split.gain
@@ -207,83 +224,69 @@ final class TreeGrowth {
         return settings.randomTieBreak ? Array(all[0..<k]) : all[0..<k].sorted()
     }
 
-    private func findSplit(lo: Int, hi: Int, totals: HistogramBin,
+    /// The children's histograms under the split rules: when the larger child has at least
+    /// `sortLimit` rows, the larger's is the parent's minus the smaller's (the smaller's kept if
+    /// it too has `sortLimit` rows); otherwise neither has one. Children at the depth limit
+    /// never scan, so they get none.
+    private func childHistograms(_ hist: UnsafeMutableBufferPointer<HistogramBin>?, lo: Int, mid: Int, hi: Int,
+                                 depth: Int) -> (UnsafeMutableBufferPointer<HistogramBin>?, UnsafeMutableBufferPointer<HistogramBin>?) {
+        let leftIsSmaller = mid - lo <= hi - mid
+        let larger = max(mid - lo, hi - mid), smaller = min(mid - lo, hi - mid)
+        guard let hist, larger >= sortLimit, depth + 1 < settings.maxDepth else { release(hist); return (nil, nil) }
+        let small = leftIsSmaller ? NodeSpan(lo: lo, hi: mid) : NodeSpan(lo: mid, hi: hi)
+        let kept = smaller >= sortLimit ? takeBuffer(zeroed: segments != nil) : nil
+        if segments != nil {
+            subtractSmaller(small, depth: depth + 1, from: hist, keepingIn: kept)
+        } else {
+            // Without segments, as it always was: build the smaller child's histogram densely.
+            let built = kept ?? takeBuffer()
+            buildHistogram(into: built, lo: small.lo, hi: small.hi)
+            subtract(built, from: hist)
+            if kept == nil { release(built) }
+        }
+        return leftIsSmaller ? (kept, hist) : (hist, kept)
+    }
+
+    /// The best split over the candidate features, taken in candidate order: a feature wins
+    /// only with a strictly larger gain. Scanned one after another, each feature's scan is
+    /// given the best gain so far as a floor (`SplitGainBound`): positions that cannot beat it
+    /// could never be chosen, so skipping their divisions changes nothing.
+    private func findSplit(lo: Int, hi: Int, depth: Int, totals: HistogramBin,
                            hist: UnsafeMutableBufferPointer<HistogramBin>?) -> SplitChoice? {
         let candidates = candidateFeatures()
         let parentScore = settings.score(totals)
-        var results = [SplitChoice?]()
-        if let hist {
+        var best: SplitChoice?
+        let parallel = settings.threads > 1 && (hi - lo) * candidates.count >= TreeGrower.parallelWorkLimit
+        if let hist, parallel {
             let base = SharedPointer(base: hist.baseAddress!)
             let settings = self.settings, offsets = self.offsets, binCounts = self.binCounts
             let scan: @Sendable (Int) -> SplitChoice? = { i in
                 let f = candidates[i]
                 var choice = settings.bestSplit(bins: base.base + offsets[f], count: binCounts[f],
-                                                node: totals, parentScore: parentScore)
+                                                node: totals, parentScore: parentScore, floor: -.infinity)
                 choice?.feature = f
                 return choice
             }
-            let parallel = settings.threads > 1 && (hi - lo) * candidates.count >= TreeGrower.parallelWorkLimit
-            results = ParallelWork.map(count: candidates.count, threads: parallel ? settings.threads : 1, scan)
-        } else {
-            results = candidates.map { sortedSplit(feature: $0, lo: lo, hi: hi, totals: totals, parentScore: parentScore) }
+            let results = ParallelWork.map(count: candidates.count, threads: settings.threads, scan)
+            for case let c? in results where c.gain > (best?.gain ?? -.infinity) { best = c }
+            return best
         }
-        var best: SplitChoice?
-        for case let c? in results where c.gain > (best?.gain ?? -.infinity) { best = c }
-        return best
-    }
-
-    /// The best split of `feature` for a small node, by sorting its rows by bin code.
-    private func sortedSplit(feature f: Int, lo: Int, hi: Int, totals: HistogramBin,
-                             parentScore: Double) -> SplitChoice? {
-        let n = hi - lo
-        let column = codes.baseAddress! + f * matrixRows
-        for i in 0..<n { keys[i] = UInt32(column[Int(rows[lo + i])]) << 16 | UInt32(i) }
-        var sorted = UnsafeMutableBufferPointer(rebasing: keys[0..<n])
-        sorted.sort()
-        var best = SplitChoice()
-        var acc = HistogramBin()
-        for i in 0..<(n - 1) {
-            let r = Int(rows[lo + Int(sorted[i] & 0xFFFF)])
-            acc.g += g[r]; acc.h += h[r]; acc.n += 1
-            let code = sorted[i] >> 16
-            if code == sorted[i + 1] >> 16 { continue }
-            if acc.n < settings.minSamplesLeaf || acc.h < settings.minChildWeight { continue }
-            let nr = totals.n - acc.n
-            let hr = totals.h - acc.h
-            if nr < settings.minSamplesLeaf || hr < settings.minChildWeight { break }
-            let gr = totals.g - acc.g
-            let gain = acc.g * acc.g / (acc.h + settings.lambda) + gr * gr / (hr + settings.lambda) - parentScore
-            if gain > best.gain { best.gain = gain; best.bin = Int(code); best.left = acc; best.feature = f }
-        }
-        return best.bin >= 0 ? best : nil
-    }
-
-    private func buildHistogram(into hist: UnsafeMutableBufferPointer<HistogramBin>, lo: Int, hi: Int) {
-        let out = SharedPointer(base: hist.baseAddress!)
-        let rowsP = SharedPointer(base: rows.baseAddress! + lo)
-        let codesP = SharedPointer(base: UnsafeMutablePointer(mutating: codes.baseAddress!))
-        let gP = SharedPointer(base: UnsafeMutablePointer(mutating: g.baseAddress!))
-        let hP = SharedPointer(base: UnsafeMutablePointer(mutating: h.baseAddress!))
-        let n = hi - lo, matrixRows = self.matrixRows, offsets = self.offsets, binCounts = self.binCounts
-        let build: @Sendable (Int) -> Void = { f in
-            let bins = out.base + offsets[f]
-            bins.update(repeating: HistogramBin(), count: binCounts[f])
-            let column = codesP.base + f * matrixRows
-            for i in 0..<n {
-                let r = Int(rowsP.base[i])
-                let b = Int(column[r])
-                bins[b].g += gP.base[r]; bins[b].h += hP.base[r]; bins[b].n += 1
+        for f in candidates {
+            let floor = best?.gain ?? -.infinity
+            var choice: SplitChoice?
+            if let hist {
+                choice = settings.bestSplit(bins: hist.baseAddress! + offsets[f], count: binCounts[f],
+                                            node: totals, parentScore: parentScore, floor: floor)
+                choice?.feature = f
+            } else if segments != nil {
+                choice = scanSegment(feature: f, lo: lo, hi: hi, depth: depth, totals: totals,
+                                     parentScore: parentScore, floor: floor)
+            } else {
+                choice = sortedScan(feature: f, lo: lo, hi: hi, totals: totals, parentScore: parentScore, floor: floor)
             }
+            if let c = choice, c.gain > floor { best = c }
         }
-        let parallel = settings.threads > 1 && n * features >= TreeGrower.parallelWorkLimit
-        ParallelWork.forEach(count: features, threads: parallel ? settings.threads : 1, build)
-    }
-
-    private func subtract(_ small: UnsafeMutableBufferPointer<HistogramBin>,
-                          from parent: UnsafeMutableBufferPointer<HistogramBin>) {
-        for i in 0..<totalBins {
-            parent[i].g -= small[i].g; parent[i].h -= small[i].h; parent[i].n -= small[i].n
-        }
+        return best
     }
 
     /// Stable partition of `rows[lo..<hi]`: rows whose code is `<= bin` first; returns the boundary.

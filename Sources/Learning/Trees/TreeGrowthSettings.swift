@@ -32,6 +32,12 @@ struct HistogramBin {
     var n: Int = 0
 }
 
+/// A node's rows: positions `lo..<hi` of the tree's row list (and of every feature's segment).
+struct NodeSpan {
+    let lo: Int
+    let hi: Int
+}
+
 /// The best split found at a node: rows with `code(feature) <= bin` go left.
 struct SplitChoice {
     var feature: Int = -1
@@ -49,26 +55,60 @@ struct GrownTree: Sendable {
 
 extension TreeGrowthSettings {
     /// The best split of one feature from its histogram, or nil when no split is allowed.
+    /// Positions whose gain cannot exceed `floor` (the best of the features before) may be
+    /// skipped, so a result with a gain at or below `floor` is not necessarily this feature's best.
+    /// Every bin is added (an empty one may hold a subtraction's rounding remainder), but only
+    /// occupied bins are split points.
     @inline(__always)
     func bestSplit(bins: UnsafePointer<HistogramBin>, count: Int, node: HistogramBin,
-                   parentScore: Double) -> SplitChoice? {
+                   parentScore: Double, floor: Double) -> SplitChoice? {
         var best = SplitChoice()
         var acc = HistogramBin()
+        var bound = SplitGainBound(best: floor, parentScore: parentScore)
         for b in 0..<(count - 1) {
             let bin = bins[b]
-            acc.g += bin.g; acc.h += bin.h; acc.n += bin.n
+            acc.g += bin.g; acc.h += bin.h; acc.n &+= bin.n
             if bin.n == 0 { continue }
             if acc.n < minSamplesLeaf || acc.h < minChildWeight { continue }
-            let nr = node.n - acc.n
+            let nr = node.n &- acc.n
             let hr = node.h - acc.h
             if nr < minSamplesLeaf || hr < minChildWeight { break }
             let gr = node.g - acc.g
-            let gain = acc.g * acc.g / (acc.h + lambda) + gr * gr / (hr + lambda) - parentScore
-            if gain > best.gain { best.gain = gain; best.bin = b; best.left = acc }
+            let left = acc.g * acc.g, right = gr * gr, leftH = acc.h + lambda, rightH = hr + lambda
+            guard SplitGainBound.mayBeat(bound, left: left, leftH: leftH, right: right, rightH: rightH) else { continue }
+            let gain = left / leftH + right / rightH - parentScore
+            if gain > best.gain {
+                best.gain = gain; best.bin = b; best.left = acc
+                bound = SplitGainBound(best: max(gain, floor), parentScore: parentScore)
+            }
         }
         return best.bin >= 0 ? best : nil
     }
 
     @inline(__always)
     func score(_ s: HistogramBin) -> Double { s.g * s.g / (s.h + lambda) }
+}
+
+/// A division-free pre-check for split scans: most positions of a feature score far below the
+/// best split found so far, and the two divisions of the gain dominate a scan's cost.
+///
+/// The gain is `l/lh + r/rh − p` with `l, r ≥ 0` and `lh, rh ≥ 0`. When `best + p > 0`,
+/// `l·rh + r·lh < (best + p)·lh·rh·(1 − 1e-12)` (all terms non-negative, so the rounding of
+/// either side is a few ulps, far inside the 1e-12 margin) proves the exactly computed gain
+/// cannot exceed `best`, so skipping it picks the same split, bit for bit, as evaluating it.
+/// Any other case (no best yet, `best + p ≤ 0`, a zero denominator) is never skipped.
+struct SplitGainBound {
+    /// `(best + p)·(1 − 1e-12)`, or −∞ when nothing may be skipped (`best` is −∞ before any split).
+    let target: Double
+
+    init(best: Double, parentScore: Double) {
+        let sum = best + parentScore
+        target = sum > 0 && sum.isFinite ? sum * (1 - 1e-12) : -.infinity
+    }
+
+    /// False only when the gain provably cannot beat the best (see the type's comment).
+    @inline(__always)
+    static func mayBeat(_ bound: SplitGainBound, left: Double, leftH: Double, right: Double, rightH: Double) -> Bool {
+        !(left * rightH + right * leftH < bound.target * (leftH * rightH))
+    }
 }

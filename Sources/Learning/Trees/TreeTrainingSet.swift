@@ -6,6 +6,8 @@ struct TreeTrainingSet: Sendable {
     let targets: [Double]
     /// `x` column-major, aligned with `binned.codes`.
     let raw: [Double]
+    /// Each feature's rows in bin-code order, shared by every tree grown on this set.
+    let presorted: PresortedColumns
 
     var rows: Int { binned.rows }
     var features: Int { binned.columns }
@@ -25,7 +27,9 @@ struct TreeTrainingSet: Sendable {
             b = try HistogramBinning(x: x, maxBins: maxBins, placement: placement)
         }
         self.binning = b
-        binned = try b.binned(x)
+        let binned = try b.binned(x)
+        self.binned = binned
+        presorted = PresortedColumns(binned: binned)
         targets = y
         var columns = [Double](repeating: 0, count: x.rows * x.columns)
         for r in 0..<x.rows {
@@ -34,7 +38,7 @@ struct TreeTrainingSet: Sendable {
         raw = columns
     }
 
-    var grower: TreeGrower { TreeGrower(binning: binning, binned: binned, raw: raw) }
+    var grower: TreeGrower { TreeGrower(binning: binning, binned: binned, raw: raw, presorted: presorted) }
 
     var allRows: [Int32] { (0..<rows).map { Int32($0) } }
 

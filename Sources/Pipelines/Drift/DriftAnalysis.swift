@@ -1,5 +1,7 @@
 public import Domain
+import Foundation
 import Statistics
+import Synchronization
 
 /// The pure statistics of one drift check: per feature the two-sample KS test and PSI
 /// between a reference and a recent window, Benjamini–Hochberg over the deciding features,
@@ -19,38 +21,56 @@ public enum DriftAnalysis {
         public var skippedColumns: [String]
     }
 
+    /// The reference window's finite values per column, sorted ascending: built once per
+    /// training window and compared with every recent window until the next training.
+    public struct ReferenceColumns: Sendable {
+        public let width: Int
+        let sorted: [[Double]]
+
+        public init(rows: [FeatureRow], width: Int) {
+            self.width = width
+            sorted = DriftAnalysis.finiteColumns(rows, width: width).map { $0.sorted() }
+        }
+    }
+
     public static func compare(reference: [FeatureRow], recent: [FeatureRow], columns: [String],
                                nonDeciding: Set<String>, significance: Double) -> Outcome {
+        compare(reference: ReferenceColumns(rows: reference, width: columns.count), recent: recent, columns: columns,
+                nonDeciding: nonDeciding, significance: significance)
+    }
+
+    public static func compare(reference: ReferenceColumns, recent: [FeatureRow], columns: [String],
+                               nonDeciding: Set<String>, significance: Double) -> Outcome {
         let width = columns.count
-        var referenceColumns = [[Double]](repeating: [], count: width)
-        var recentColumns = [[Double]](repeating: [], count: width)
-        for i in 0..<width {
-            referenceColumns[i].reserveCapacity(reference.count)
-            recentColumns[i].reserveCapacity(recent.count)
+        let referenceColumns = reference.width == width ? reference.sorted : [[Double]](repeating: [], count: width)
+        let recentColumns = finiteColumns(recent, width: width).map { $0.sorted() }
+
+        // Columns are independent and the exact KS p-value is most of a check: test them on
+        // every core. Results land by column index, so the outcome does not depend on timing.
+        let tested = Mutex([ColumnTest?](repeating: nil, count: width))
+        DispatchQueue.concurrentPerform(iterations: width) { i in
+            let ref = referenceColumns[i], cur = recentColumns[i]
+            guard !ref.isEmpty, !cur.isEmpty, let ks = try? KolmogorovSmirnov.ks2Sample(sorted: ref, sorted: cur),
+                  let psi = try? PopulationStability.psi(sortedReference: ref, current: cur),
+                  ks.statistic.isFinite, ks.pValue.isFinite, psi.psi.isFinite else { return }
+            tested.withLock { $0[i] = ColumnTest(ks: ks, psi: psi.psi) }
         }
-        for row in reference where row.values.count == width {
-            for i in 0..<width where row.values[i].isFinite { referenceColumns[i].append(row.values[i]) }
-        }
-        for row in recent where row.values.count == width {
-            for i in 0..<width where row.values[i].isFinite { recentColumns[i].append(row.values[i]) }
-        }
+        let results = tested.withLock { $0 }
 
         var features: [FeatureDrift] = []
         features.reserveCapacity(width)
         var decidingIndices: [Int] = []
         var skipped: [String] = []
         for i in 0..<width {
-            let ref = referenceColumns[i], cur = recentColumns[i]
-            guard !ref.isEmpty, !cur.isEmpty, let ks = try? KolmogorovSmirnov.ks2Sample(ref, cur),
-                  let psi = try? PopulationStability.psi(reference: ref, current: cur),
-                  ks.statistic.isFinite, ks.pValue.isFinite, psi.psi.isFinite else {
+            guard let test = results[i] else {
                 skipped.append(columns[i])
                 continue
             }
+            let ks = test.ks
             let deciding = !nonDeciding.contains(columns[i])
             if deciding { decidingIndices.append(features.count) }
             features.append(FeatureDrift(feature: columns[i], ksStatistic: ks.statistic, pValue: ks.pValue,
-                                         adjustedPValue: ks.pValue, psi: psi.psi, drifted: false, deciding: deciding))
+                                         adjustedPValue: ks.pValue, psi: test.psi, drifted: false, deciding: deciding))
         }
 
         // The correction runs over the deciding features only: they are the hypotheses that
@@ -68,5 +88,20 @@ public enum DriftAnalysis {
         let drifted = decidingIndices.filter { features[$0].drifted }.count
         return Outcome(features: features, score: score, shareDrifted: count == 0 ? 0 : Double(drifted) / Double(count),
                        decidingCount: count, skippedColumns: skipped)
+    }
+
+    private struct ColumnTest: Sendable {
+        let ks: KolmogorovSmirnov.Result
+        let psi: Double
+    }
+
+    /// Per column, the finite values of the rows that have every column.
+    static func finiteColumns(_ rows: [FeatureRow], width: Int) -> [[Double]] {
+        var columns = [[Double]](repeating: [], count: width)
+        for i in 0..<width { columns[i].reserveCapacity(rows.count) }
+        for row in rows where row.values.count == width {
+            for i in 0..<width where row.values[i].isFinite { columns[i].append(row.values[i]) }
+        }
+        return columns
     }
 }

@@ -6,8 +6,8 @@ public import Domain
 /// deciding features) is at least ``scoreThreshold``, or, when ``shareThreshold`` is set,
 /// when the share of deciding features whose Benjamini–Hochberg adjusted p-value is below
 /// ``significance`` is at least that share. ``consecutiveForRetraining`` detections in a
-/// row against the same reference window enqueue one training run, at most one per
-/// ``cooldown``.
+/// row against the same reference window enqueue one training run, unless the asset was
+/// trained (or a drift training enqueued) within ``cooldown``.
 public struct DriftConfiguration: Sendable, Hashable {
     /// The recent window: complete feature rows of the last this-long.
     public var recentWindow: Milliseconds
@@ -21,7 +21,8 @@ public struct DriftConfiguration: Sendable, Hashable {
     /// The false-discovery level of the Benjamini–Hochberg correction.
     public var significance: Double
     public var consecutiveForRetraining: Int
-    /// The least time between two drift-triggered training runs of one asset.
+    /// The least time between a training of an asset (whatever triggered it) and a
+    /// drift-triggered one, and between two drift-triggered ones.
     public var cooldown: Milliseconds
     /// Columns reported but never deciding besides the feature set's price-level ones:
     /// the calendar columns are functions of the clock, so a 2-hour window always "drifts"

@@ -9,9 +9,9 @@ public import Logging
 /// last ``DriftConfiguration/recentWindow``. Every check stores a ``DriftReport``; a report
 /// that detects drift publishes `.driftDetected`. `consecutive` counts detections in a row
 /// against the same reference window (a new training resets it). When it reaches
-/// ``DriftConfiguration/consecutiveForRetraining`` and no drift-triggered training was
-/// enqueued within the cool-down, the pipeline enqueues one through `enqueueTraining` and
-/// links its run in the report. Without a reference (no training yet) the asset is skipped.
+/// ``DriftConfiguration/consecutiveForRetraining``, the asset was not trained within the
+/// cool-down and no drift-triggered training was enqueued within it, the pipeline enqueues
+/// one through `enqueueTraining` and links its run in the report. Without a reference (no training yet) the asset is skipped.
 public struct DriftPipeline: Pipeline {
     public let kind = PipelineKind.drift
     /// Enqueues a training run for the asset with the given reason; returns its id (nil
@@ -26,6 +26,7 @@ public struct DriftPipeline: Pipeline {
     let featureSet: FeatureSetVersion
     let events: any EventPublisher
     let enqueueTraining: TrainingTrigger
+    let referenceCache = DriftReferenceCache()
 
     public init(features: any FeatureStore, drift: any DriftStore, clock: any WallClock, ids: ULIDGenerator,
                 configuration: DriftConfiguration = DriftConfiguration(), featureSet: FeatureSetVersion = .v1,
@@ -68,10 +69,10 @@ public struct DriftPipeline: Pipeline {
             return .skipped(reason: "the stored drift reference cannot be read: \(error)")
         }
         let now = clock.now()
-        let referenceRows = try features.rows(asset: asset, featureSet: featureSet.name, from: reference.from,
-                                              to: reference.to, selection: .complete)
-        guard referenceRows.count >= configuration.minimumReferenceRows else {
-            return .skipped(reason: "reference window has \(referenceRows.count) complete rows, at least \(configuration.minimumReferenceRows) needed")
+        let referenceCount = try features.rowCount(asset: asset, featureSet: featureSet.name, from: reference.from,
+                                                   to: reference.to, selection: .complete)
+        guard referenceCount >= configuration.minimumReferenceRows else {
+            return .skipped(reason: "reference window has \(referenceCount) complete rows, at least \(configuration.minimumReferenceRows) needed")
         }
         let recentRows = try features.rows(asset: asset, featureSet: featureSet.name, from: now - configuration.recentWindow,
                                            to: now, selection: .complete)
@@ -81,7 +82,12 @@ public struct DriftPipeline: Pipeline {
         }
 
         let nonDeciding = featureSet.priceLevelColumns.union(configuration.extraNonDecidingColumns)
-        let outcome = DriftAnalysis.compare(reference: referenceRows, recent: recentRows, columns: featureSet.columns,
+        let referenceColumns = try referenceCache.columns(asset: asset, reference: reference, featureSet: featureSet.name,
+                                                          rowCount: referenceCount, width: featureSet.columns.count) {
+            try features.rows(asset: asset, featureSet: featureSet.name, from: reference.from, to: reference.to,
+                              selection: .complete)
+        }
+        let outcome = DriftAnalysis.compare(reference: referenceColumns, recent: recentRows, columns: featureSet.columns,
                                             nonDeciding: nonDeciding, significance: configuration.significance)
         if !outcome.skippedColumns.isEmpty {
             logger.warning("drift columns without data left out", metadata: [
@@ -95,7 +101,12 @@ public struct DriftPipeline: Pipeline {
         let id = ids.next()
         var triggered: ULID?
         if detected && consecutive >= configuration.consecutiveForRetraining {
-            if let last = try lastTriggered(asset: asset, since: now - configuration.cooldown) {
+            if let trainedAt = reference.trainedAt, trainedAt > now - configuration.cooldown {
+                // The model was just refitted on a window ending now: another fit on nearly the
+                // same rows cannot answer the drift; the schedule's next training will.
+                logger.info("drift retraining in cool-down", metadata: [
+                    "asset": "\(asset)", "report": "\(id)", "last_training": "\(trainedAt.rfc3339)"])
+            } else if let last = try lastTriggered(asset: asset, since: now - configuration.cooldown) {
                 logger.info("drift retraining in cool-down", metadata: [
                     "asset": "\(asset)", "report": "\(id)", "last_triggered_report": "\(last.id)"])
             } else {

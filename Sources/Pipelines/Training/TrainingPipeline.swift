@@ -119,7 +119,8 @@ public struct TrainingPipeline: Pipeline {
         }
         if let keepArtifacts { _ = try registry.models.pruneArtifacts(keepPerAsset: keepArtifacts) }
 
-        let reference = try JSONEncoder().encode(DriftReference(from: first.time, to: last.time, modelID: winnerID))
+        let reference = try JSONEncoder().encode(DriftReference(from: first.time, to: last.time, modelID: winnerID,
+                                                                trainedAt: clock.now()))
         try features.setPipelineState(asset: asset, key: Self.driftReferenceKey, bytes: [UInt8](reference))
 
         logger.info("trained", metadata: ["asset": "\(asset)", "rows": "\(rows.count)",
@@ -169,4 +170,11 @@ public struct DriftReference: Sendable, Codable, Equatable {
     public var from: Timestamp
     public var to: Timestamp
     public var modelID: ULID?
+    /// When the training that stored this reference ran; the drift cool-down counts from it.
+    /// nil in references stored before it was recorded.
+    public var trainedAt: Timestamp?
+
+    public init(from: Timestamp, to: Timestamp, modelID: ULID?, trainedAt: Timestamp? = nil) {
+        self.from = from; self.to = to; self.modelID = modelID; self.trainedAt = trainedAt
+    }
 }

@@ -33,7 +33,20 @@ public enum PopulationStability {
     public static func psi(reference: [Double], current: [Double]) throws(StatisticsError) -> Result {
         try StatisticsError.checkFinite(reference, "reference")
         try StatisticsError.checkFinite(current, "current")
-        let sorted = reference.sorted()
+        return index(sortedReference: reference.sorted(), current: current)
+    }
+
+    /// The same index from a reference already sorted ascending (sorted once, compared often).
+    /// Throws for an empty sample, a non-finite value or an unsorted reference.
+    public static func psi(sortedReference: [Double], current: [Double]) throws(StatisticsError) -> Result {
+        try StatisticsError.checkFinite(sortedReference, "reference")
+        try StatisticsError.checkFinite(current, "current")
+        try StatisticsError.checkSorted(sortedReference, "reference")
+        return index(sortedReference: sortedReference, current: current)
+    }
+
+    private static func index(sortedReference sorted: [Double], current: [Double]) -> Result {
+        let reference = sorted
         let edges = quantiles.map { linearQuantile(sorted: sorted, $0) }
         let refCounts = binCounts(reference, edges: edges)
         let curCounts = binCounts(current, edges: edges)

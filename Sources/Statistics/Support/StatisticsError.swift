@@ -10,6 +10,8 @@ public enum StatisticsError: Error, Sendable, Hashable, CustomStringConvertible 
     case degenerate(String)
     /// A parameter outside its domain (e.g. a horizon below 1).
     case invalidParameter(String)
+    /// A sample promised sorted ascending is not; `index` is the first value below its predecessor.
+    case unsorted(String, index: Int)
 
     public var description: String {
         switch self {
@@ -18,11 +20,16 @@ public enum StatisticsError: Error, Sendable, Hashable, CustomStringConvertible 
         case .lengthMismatch(let a, let b): "series lengths differ: \(a) vs \(b)"
         case .degenerate(let reason): "statistic undefined: \(reason)"
         case .invalidParameter(let reason): "invalid parameter: \(reason)"
+        case .unsorted(let name, let index): "sample '\(name)' is not sorted ascending at index \(index)"
         }
     }
 
     static func checkFinite(_ values: [Double], _ name: String) throws(StatisticsError) {
         guard !values.isEmpty else { throw .emptySample(name) }
         if let i = values.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(name, index: i) }
+    }
+
+    static func checkSorted(_ values: [Double], _ name: String) throws(StatisticsError) {
+        for i in values.indices.dropFirst() where values[i] < values[i - 1] { throw .unsorted(name, index: i) }
     }
 }

@@ -73,7 +73,8 @@ struct Simulate: ParsableCommand {
         var sourceArgs = ["--source", "replay", "--replay-start", start.rfc3339]
         for f in replayData { sourceArgs += ["--replay-data", f] }
         let app = try ServiceAssembly.make(global: global, sourceOptions: try SourceOptions.parse(sourceArgs),
-                                           clockMode: .oneShot, logger: logger, idSeed: 0x5E17_1AE1)
+                                           clockMode: .oneShot, logger: logger, idSeed: 0x5E17_1AE1,
+                                           durability: .rebuildable)
         guard let replayClock = app.replay?.clock else { throw ValidationError("simulate needs a replay source") }
 
         let engine = SimulationEngine(
@@ -117,7 +118,8 @@ struct Simulate: ParsableCommand {
     }
 
     /// A fresh directory on a memory file system when there is one: the simulated store is
-    /// thrown away, so paying for fsync on every acknowledged write would only slow it down.
+    /// thrown away. (Any simulated store is opened `.rebuildable`: it is a function of the
+    /// replay data, so an fsync per transaction would only slow the simulation down.)
     static func scratchDirectory() -> String {
         let base = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
         let path = base + "sentinel-simulate-\(getpid())-\(UUID().uuidString)"

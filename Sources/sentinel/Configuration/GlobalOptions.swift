@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServer
 import Logging
 
 /// Options every command shares: the store and logging. Each falls back to a
@@ -29,7 +30,9 @@ struct GlobalOptions: ParsableArguments {
         return list
     }
 
-    func bootstrapLogging() throws {
+    /// Installs the line handler; returns the format so `serve` can give its access log the same.
+    @discardableResult
+    func bootstrapLogging() throws -> LogFormat {
         let formatText = logFormat ?? Environment.string("SENTINEL_LOG_FORMAT") ?? "kv"
         guard let format = LogFormat(rawValue: formatText) else {
             throw ValidationError("--log-format must be kv or json, not '\(formatText)'")
@@ -39,6 +42,7 @@ struct GlobalOptions: ParsableArguments {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
+        return format
     }
 }
 

@@ -31,7 +31,7 @@ struct MonitoringOptions: ParsableArguments {
     @Option(name: .customLong("drift-consecutive"), help: "Consecutive detections that enqueue training (env SENTINEL_DRIFT_CONSECUTIVE; default 2).")
     var driftConsecutive: Int?
 
-    @Option(name: .customLong("drift-cooldown"), help: "Minutes between drift-triggered trainings (env SENTINEL_DRIFT_COOLDOWN_MINUTES; default 30).")
+    @Option(name: .customLong("drift-cooldown"), help: "Minutes after any training of an asset before drift may trigger another (env SENTINEL_DRIFT_COOLDOWN_MINUTES; default 30).")
     var driftCooldownMinutes: Int?
 
     @Option(name: .customLong("alert-price-change"), help: "24 h price change alert, percent: WARNING,HIGH (env SENTINEL_ALERT_PRICE_CHANGE; default 5,10).")

@@ -47,7 +47,7 @@ struct APIRoutes {
         let info = ServiceInfo(mode: app.modeName, source: app.source.name, clock: clock,
                                speed: app.replay?.clock.speed, replayStart: app.replay.map { _ in startedAt },
                                startedAt: startedAt, assets: assets.ids, featureSet: FeatureSetVersion.v1)
-        SystemRoutes(checks: checks, metrics: metrics, info: { info.json() }).register(on: &router)
+        SystemRoutes(checks: checks, metrics: metrics, document: info.document()).register(on: &router)
 
         let gaps = app.gapLedger
         let source = app.source
@@ -94,15 +94,19 @@ struct ServiceInfo: Sendable {
     let assets: [AssetID]
     let featureSet: FeatureSetVersion
 
-    func json() -> [UInt8] {
-        var w = JSONWriter(capacity: 512)
+    /// Everything in the body is fixed for the process except `clock.now`: encode it once.
+    func document() -> TimestampedDocument {
+        TimestampedDocument(clock: clock) { w, now in write(to: &w, now: now) }
+    }
+
+    private func write(to w: inout JSONWriter, now: (inout JSONWriter) -> Void) {
         w.beginObject()
         w.field("name", "sentinel")
         w.field("version", SentinelVersion.current)
         w.field("mode", mode)
         w.field("source", source)
         w.key("clock"); w.beginObject()
-        w.field("now", clock.now())
+        w.key("now"); now(&w)
         w.field("virtual", mode == "replay")
         w.field("speed", speed)
         w.field("replay_start", replayStart)
@@ -118,6 +122,5 @@ struct ServiceInfo: Sendable {
         w.field("models", "/v1/models")
         w.endObject()
         w.endObject()
-        return w.bytes
     }
 }

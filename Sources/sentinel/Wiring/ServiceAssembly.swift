@@ -39,10 +39,11 @@ struct ServiceAssembly {
     /// `idSeed` makes every id reproducible (simulations); nil seeds from the system.
     static func make(global: GlobalOptions, sourceOptions: SourceOptions, clockMode: ClockMode,
                      logger: Logger, idSeed: UInt64? = nil, monitoring: MonitoringSettings? = nil,
-                     pageCacheSeconds: Double = 0) throws -> ServiceAssembly {
+                     pageCacheSeconds: Double = 0,
+                     durability: SQLiteStore.Durability = .acknowledged) throws -> ServiceAssembly {
         let marketPages = pageCacheSeconds > 0 ? ResponseCache(maxAge: pageCacheSeconds) : nil
         let monitoring = try monitoring ?? MonitoringSettings.fromEnvironment()
-        let store = try openStore(global.databasePath, logger: logger)
+        let store = try openStore(global.databasePath, logger: logger, durability: durability)
         let explicitAssets = try global.resolvedAssets()
         let clock: any WallClock
         let source: any MarketSource
@@ -120,9 +121,10 @@ struct ServiceAssembly {
                                marketPages: marketPages, logger: logger)
     }
 
-    static func openStore(_ path: String, logger: Logger) throws -> SQLiteStore {
+    static func openStore(_ path: String, logger: Logger,
+                          durability: SQLiteStore.Durability = .acknowledged) throws -> SQLiteStore {
         do {
-            return try SQLiteStore.open(path: path)
+            return try SQLiteStore.open(path: path, durability: durability)
         } catch {
             throw ValidationError("cannot open the store at \(path): \(error)")
         }

@@ -1,0 +1,75 @@
+import API
+import Domain
+import HTTPServer
+import Testing
+
+/// The per-process and per-millisecond response caches behind `/v1`, `/predictions/latest`
+/// and the prediction pages.
+@Suite struct CachedResponseTests {
+    static func document(_ clock: ManualWallClock) -> TimestampedDocument {
+        TimestampedDocument(clock: clock) { w, now in
+            w.beginObject()
+            w.field("name", "sentinel")
+            w.key("clock"); w.beginObject(); w.key("now"); now(&w); w.field("virtual", false); w.endObject()
+            w.field("tail", 1)
+            w.endObject()
+        }
+    }
+
+    static func body(_ response: HTTPResponse) -> String {
+        guard case .bytes(let bytes) = response.body else { return "" }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func aTimestampedDocumentFillsInTheClockAndKeepsOneETag() {
+        let clock = ManualWallClock(Timestamp(milliseconds: 1_800_000_000_000))
+        let document = Self.document(clock)
+        let first = document.respond(HTTPRequest(method: .get, target: "/v1"))
+        #expect(Self.body(first) == #"{"name":"sentinel","clock":{"now":"2027-01-15T08:00:00Z","virtual":false},"tail":1}"#)
+        #expect(first.headers["Content-Type"] == "application/json")
+        clock.advance(by: Milliseconds(1500))
+        let second = document.respond(HTTPRequest(method: .get, target: "/v1"))
+        #expect(Self.body(second).contains(#""now":"2027-01-15T08:00:01.5"#))
+        #expect(first.headers["ETag"] == second.headers["ETag"])
+        #expect(first.headers["ETag"] == document.etag)
+    }
+
+    @Test func aTimestampedDocumentAnswers304ToItsETag() {
+        let document = Self.document(ManualWallClock(Timestamp(milliseconds: 0)))
+        let response = document.respond(HTTPRequest(method: .get, target: "/v1", headers: ["If-None-Match": document.etag]))
+        #expect(response.status == 304)
+        #expect(Self.body(response).isEmpty)
+    }
+
+    @Test func aMillisecondCacheRendersOncePerMillisecondAndVersion() {
+        let cache = MillisecondResponseCache()
+        var renders = 0
+        func get(_ ms: Int64, _ version: String) -> HTTPResponse {
+            cache.response(key: "bitcoin", version: version, now: Timestamp(milliseconds: ms)) {
+                renders += 1
+                return .text("\(ms) \(version)")
+            }
+        }
+        _ = get(5, "a"); _ = get(5, "a")
+        #expect(renders == 1)
+        #expect(Self.body(get(6, "a")) == "6 a")
+        #expect(Self.body(get(6, "b")) == "6 b")
+        #expect(renders == 3)
+    }
+
+    @Test func aPageCacheHitNeedsNoRenderAndIsScopedToTheExactTarget() throws {
+        let cache = ResponseCache(maxAge: 60)
+        let request = HTTPRequest(method: .get, target: "/v1/assets/bitcoin/predictions?limit=50")
+        #expect(cache.cached(request, scope: "p:bitcoin") == nil)
+        var w = JSONWriter()
+        w.beginObject(); w.field("items", 1); w.endObject()
+        let rendered = try cache.respond(request, scope: "p:bitcoin") { w }
+        let hit = try #require(cache.cached(request, scope: "p:bitcoin"))
+        #expect(Self.body(hit) == Self.body(rendered))
+        #expect(hit.headers["ETag"] == rendered.headers["ETag"])
+        #expect(cache.cached(HTTPRequest(method: .get, target: "/v1/assets/bitcoin/predictions?limit=51"),
+                             scope: "p:bitcoin") == nil)
+        cache.invalidate(scope: "p:bitcoin")
+        #expect(cache.cached(request, scope: "p:bitcoin") == nil)
+    }
+}
