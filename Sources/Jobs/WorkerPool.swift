@@ -178,10 +178,14 @@ public final class WorkerPool: Sendable {
         let runID = run.id
         let cancels = queue.cancelRequests
         let store = queue.store
+        // A progress report is a store transaction: keep them for runs long enough for
+        // someone to watch (at most one per interval), and leave the last to `finish`.
+        let progressWrites = ProgressThrottle(interval: .milliseconds(500))
         while true {
             let context = RunContext(
                 run: run, assets: run.asset.map { [$0] } ?? assets, logger: log,
                 progress: { p in
+                    guard p < 1, progressWrites.admit() else { return }
                     if var r = try? store.run(id: runID) { r.progress = p; try? store.update(r) }
                 },
                 isCancelled: { cancels.contains(runID) || Date().timeIntervalSince(started) > timeout })
@@ -221,6 +225,27 @@ public final class WorkerPool: Sendable {
             observers.withLock { $0 }.forEach { $0.runFinished(done) }
         } catch {
             log.error("recording the end of a run failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Lets through at most one event per interval, the first one an interval after creation:
+/// runs that end sooner write no progress at all.
+final class ProgressThrottle: Sendable {
+    private let interval: Duration
+    private let next: Mutex<ContinuousClock.Instant>
+
+    init(interval: Duration) {
+        self.interval = interval
+        next = Mutex(ContinuousClock.now + interval)
+    }
+
+    func admit() -> Bool {
+        next.withLock { next in
+            let now = ContinuousClock.now
+            guard now >= next else { return false }
+            next = now + interval
+            return true
         }
     }
 }

@@ -88,9 +88,11 @@ extension SQLiteStore: RunStore {
         return try write { db in
             guard var run = try Self.fetchRun(db, id: id.string) else { throw StoreError.notFound("run \(id)") }
             guard !run.status.isFinished else { throw StoreError.conflict("run \(id) already \(run.status.rawValue)") }
-            try db.execute(sql: "UPDATE runs SET status = ?, result = ?, error_code = ?, error_message = ?, finished_at = ? WHERE id = ?",
-                           arguments: [status.rawValue, resultText, error?.code, error?.message, at.milliseconds, id.string])
-            run.status = status; run.result = result; run.error = error; run.finishedAt = at
+            // A succeeded run did all its work, whatever progress it last reported.
+            let progress = status == .succeeded ? 1 : run.progress
+            try db.execute(sql: "UPDATE runs SET status = ?, result = ?, error_code = ?, error_message = ?, finished_at = ?, progress = ? WHERE id = ?",
+                           arguments: [status.rawValue, resultText, error?.code, error?.message, at.milliseconds, progress, id.string])
+            run.status = status; run.result = result; run.error = error; run.finishedAt = at; run.progress = progress
             return run
         }
     }

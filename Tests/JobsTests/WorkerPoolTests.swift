@@ -1,6 +1,6 @@
 import Domain
 import Foundation
-import Jobs
+@testable import Jobs
 import Storage
 import Pipelines
 import Synchronization
@@ -127,4 +127,18 @@ import Glibc
         #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == 0, "the caller's thread is untouched")
     }
     #endif
+}
+
+@Suite struct ProgressThrottleTests {
+    @Test func nothingPassesBeforeTheFirstInterval() {
+        let throttle = ProgressThrottle(interval: .seconds(60))
+        #expect(!throttle.admit() && !throttle.admit())
+    }
+
+    @Test func oneEventPassesPerInterval() throws {
+        let throttle = ProgressThrottle(interval: .milliseconds(20))
+        Thread.sleep(forTimeInterval: 0.03)
+        #expect(throttle.admit())
+        #expect(!throttle.admit())
+    }
 }

@@ -51,6 +51,21 @@ struct RunStoreTests {
         #expect(try store.run(id: all.id)?.status == .queued)
     }
 
+    @Test("a succeeded run shows full progress; a failed one keeps what it reported")
+    func finishedProgress() throws {
+        let store = try SQLiteStore.temporary()
+        let ids = TestData.ids()
+        for (status, expected) in [(RunStatus.succeeded, 1.0), (.failed, 0.25)] {
+            _ = try store.enqueue(TestData.run(ids.next(), .training, at: TestData.t0), requestHash: nil)
+            var running = try #require(try store.claimNext(now: TestData.t0))
+            running.progress = 0.25
+            try store.update(running)
+            let finished = try store.finish(id: running.id, status: status, result: nil, error: nil, at: TestData.t0 + .seconds(1))
+            #expect(finished.progress == expected)
+            #expect(try store.run(id: running.id)?.progress == expected)
+        }
+    }
+
     @Test("eight threads claiming at once never run two overlapping runs")
     func concurrentClaims() throws {
         let store = try SQLiteStore.temporary()

@@ -83,6 +83,10 @@ struct Simulate: ParsableCommand {
             queue: app.queue, pipelines: app.pipelines, store: app.store, clock: app.clock,
             setClock: { replayClock.set($0) }, observers: [RunEventPublisher(events: app.events)], logger: logger)
 
+        // The event log is appended by the bus's writer thread in batches, as when serving,
+        // instead of one store transaction per event on the simulation's thread.
+        app.events.start()
+        defer { app.events.stop() }
         let wallStart = Date()
         let line = ProgressLine(enabled: !quiet)
         let report = try engine.run { p in
