@@ -17,7 +17,8 @@ struct TreeEnsembleTests {
     /// 4.4130e-3...4.6828e-3. The reference (random_state 42, 4.4023e-3) is below all ten: a lucky
     /// draw 2.2 % under scikit-learn's own mean, and 3 of those 10 scikit-learn forests miss the
     /// 2 % band themselves. One seed of ours is held to scikit-learn's seed range; the seed
-    /// average is held to 1 % of scikit-learn's (SENTINEL_SLOW_TESTS).
+    /// average — what a forest of this size is expected to score — is held to 1 % of
+    /// scikit-learn's and to the 2 % of the reference.
     static let sklearnForestSevenDay = (mean: 4.499428e-3, worst: 4.682784e-3)
 
     @Test("random forest hold-out RMSE on 7 days is inside scikit-learn's own seed range")
@@ -30,8 +31,7 @@ struct TreeEnsembleTests {
         #expect(rmse <= Self.sklearnForestSevenDay.worst)
     }
 
-    @Test("random forest mean hold-out RMSE over seeds 0...9 is within 1 % of scikit-learn's (SENTINEL_SLOW_TESTS)",
-          .enabled(if: TreeFits.slowTestsEnabled))
+    @Test("random forest mean hold-out RMSE over seeds 0...9 is within 1 % of scikit-learn's and 2 % of the reference")
     func forestSevenDaySeedAverage() throws {
         let d = try #require(Window.sevenDay.prepared)
         var total = 0.0
@@ -42,6 +42,8 @@ struct TreeEnsembleTests {
         let mean = total / 10
         print("trees 7d random_forest mean rmse over seeds 0...9 \(mean), scikit-learn \(Self.sklearnForestSevenDay.mean)")
         #expect(abs(mean / Self.sklearnForestSevenDay.mean - 1) <= 0.01)
+        let reference = try #require(ReferenceFixture.sevenDay).reference.random_forest.metrics.rmse
+        #expect(mean <= reference * 1.02)
     }
 
     @Test("gradient boosting hold-out RMSE is within 2 % of the reference", arguments: Window.allCases)

@@ -11,9 +11,9 @@ import Domain
 /// the first feature in candidate order wins, then the lowest bin.
 ///
 /// Most trees keep `FeatureSegments` (every feature's rows of every node in code order), so
-/// small nodes scan without sorting and a smaller child's histogram is summed into its parent's
-/// over its occupied bins only. Large nodes keep dense histograms: a subtracted histogram
-/// carries rounding remainders in bins the node no longer occupies, and they enter its scan.
+/// small nodes scan without sorting (and a large root sums its histogram feature by feature
+/// from them). Large nodes keep dense histograms: a subtracted histogram carries rounding
+/// remainders in bins the node no longer occupies, and they enter its scan.
 struct TreeGrower: Sendable {
     let binning: HistogramBinning
     let binned: BinnedMatrix
@@ -22,12 +22,17 @@ struct TreeGrower: Sendable {
     /// Each feature's rows in code order, from which every tree takes its own segments.
     let presorted: PresortedColumns
 
-    /// Nodes with fewer rows than this add rows one by one instead of using a histogram (at
+    /// Nodes with fewer rows than this add rows one by one instead of using a histogram (up to
     /// 256 bins per feature); the limit grows with the bins (`sortedScanLimit(binsPerFeature:)`).
     /// Part of the split rules: changing it changes the trees' rounding.
     static let sortedScanLimit = 160
 
-    static func sortedScanLimit(binsPerFeature: Int) -> Int { max(sortedScanLimit, binsPerFeature / 8) }
+    /// With more bins than `HistogramBinning.defaultBins` (the forest's 1024), a node scans its
+    /// rows directly below twice the bins per feature: a histogram scan visits every bin, most
+    /// of them empty at such nodes, and direct row sums carry no subtraction remainders.
+    static func sortedScanLimit(binsPerFeature: Int) -> Int {
+        binsPerFeature > HistogramBinning.defaultBins ? min(2 * binsPerFeature, 1 << 16) : sortedScanLimit
+    }
 
     /// Whether a tree on `rows` rows keeps `FeatureSegments`. Not when even a balanced tree's
     /// last splitting level would still hold `sortLimit` rows per node (the 30-day boosters):
@@ -69,8 +74,9 @@ struct TreeGrower: Sendable {
 final class TreeGrowth {
     let codes: UnsafeBufferPointer<UInt16>
     let raw: UnsafeBufferPointer<Double>
-    let g: UnsafeBufferPointer<Double>
-    let h: UnsafeBufferPointer<Double>
+    /// Each tree row's gradient and hessian side by side (one load per row in the scans);
+    /// only the tree's rows are written.
+    let gh: UnsafeMutableBufferPointer<GradientPair>
     let leafH: UnsafeBufferPointer<Double>
     let settings: TreeGrowthSettings
     let edges: [[Double]]
@@ -89,6 +95,8 @@ final class TreeGrowth {
     /// nodes sort their rows (`sortedScan`, in `keys`).
     var segments: FeatureSegments?
     let keys: UnsafeMutableBufferPointer<UInt32>
+    /// Scratch for `candidateFeatures()` (one slot per feature), so nodes allocate nothing.
+    let candidateOrder: UnsafeMutableBufferPointer<Int>
     var pool: [UnsafeMutableBufferPointer<HistogramBin>] = []
     var allocated: [UnsafeMutableBufferPointer<HistogramBin>] = []
     var tree = RegressionTree()
@@ -97,7 +105,7 @@ final class TreeGrowth {
     init(grower: TreeGrower, codes: UnsafeBufferPointer<UInt16>, raw: UnsafeBufferPointer<Double>, g: UnsafeBufferPointer<Double>,
          h: UnsafeBufferPointer<Double>, leafH: UnsafeBufferPointer<Double>, rows: [Int32],
          settings: TreeGrowthSettings, rng: SplitMix64) {
-        self.codes = codes; self.raw = raw; self.g = g; self.h = h; self.leafH = leafH
+        self.codes = codes; self.raw = raw; self.leafH = leafH
         self.settings = settings; self.rng = rng
         presorted = grower.presorted
         edges = grower.binning.edges
@@ -105,12 +113,16 @@ final class TreeGrowth {
         (offsets, totalBins) = grower.binned.histogramOffsets
         matrixRows = grower.binned.rows
         features = grower.binned.columns
+        gh = .allocate(capacity: max(1, grower.binned.rows))
+        for r in rows { gh[Int(r)] = GradientPair(g: g[Int(r)], h: h[Int(r)]) }
         let rowBuffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, rows.count))
         _ = rowBuffer.initialize(from: rows)
         self.rows = rowBuffer
         scratch = .allocate(capacity: max(1, rows.count))
         sortLimit = TreeGrower.sortedScanLimit(binsPerFeature: totalBins / max(1, features))
         keys = .allocate(capacity: sortLimit)
+        candidateOrder = .allocate(capacity: max(1, features))
+        candidateOrder.initialize(repeating: 0)
         leafOfRow = [Int32](repeating: -1, count: grower.binned.rows)
         rowCount = rows.count
     }
@@ -120,7 +132,7 @@ final class TreeGrowth {
     let sortLimit: Int
 
     deinit {
-        rows.deallocate(); scratch.deallocate(); keys.deallocate()
+        rows.deallocate(); scratch.deallocate(); keys.deallocate(); gh.deallocate(); candidateOrder.deallocate()
         for b in allocated { b.deallocate() }
     }
 
@@ -128,7 +140,8 @@ final class TreeGrowth {
         var totals = HistogramBin()
         for i in 0..<rowCount {
             let r = Int(rows[i])
-            totals.g += g[r]; totals.h += h[r]; totals.n += 1
+            let p = gh[r]
+            totals.g += p.g; totals.h += p.h; totals.n += 1
         }
         if TreeGrower.keepsSegments(rows: rowCount, maxDepth: settings.maxDepth, sortLimit: sortLimit) {
             segments = FeatureSegments(presorted: presorted, rows: UnsafeBufferPointer(rebasing: rows[0..<rowCount]))
@@ -138,9 +151,9 @@ final class TreeGrowth {
             // Summing each feature's rows in code order writes every bin once, which beats
             // scattering rows into it when bins are dense (several rows each) but not when sparse.
             let sequential = segments != nil && rowCount >= 2 * (totalBins / max(1, features))
-            let buffer = takeBuffer(zeroed: sequential)
+            let buffer = takeBuffer()
             if sequential {
-                subtractSmaller(NodeSpan(lo: 0, hi: rowCount), depth: 0, from: nil, keepingIn: buffer)
+                buildRootHistogramFromSegments(into: buffer)
             } else {
                 buildHistogram(into: buffer, lo: 0, hi: rowCount)
             }
@@ -164,8 +177,9 @@ final class TreeGrowth {
             return node
         }
         let mid = partition(lo: lo, hi: hi, feature: split.feature, bin: split.bin)
-        // Children at the depth limit are leaves and never scan their segments.
-        if depth + 1 < settings.maxDepth, let segments {
+        // Children at the depth limit, or too small to split, are leaves and never scan their segments.
+        let childMaySplit = max(mid - lo, hi - mid) >= 2 * settings.minSamplesLeaf
+        if depth + 1 < settings.maxDepth, childMaySplit, let segments {
             segments.partition(lo: lo, hi: hi, depth: depth, left: UnsafeBufferPointer(rebasing: rows[lo..<mid]),
                                right: UnsafeBufferPointer(rebasing: rows[mid..<hi]), threads: settings.threads)
         }
@@ -200,7 +214,8 @@ final class TreeGrowth {
         var sumG = 0.0, sumH = 0.0, sumLeafH = 0.0
         for i in lo..<hi {
             let r = Int(rows[i])
-            sumG += g[r]; sumH += h[r]; sumLeafH += leafH[r]
+            let p = gh[r]
+            sumG += p.g; sumH += p.h; sumLeafH += leafH[r]
             leafOfRow[r] = Int32(node)
         }
         let denominator = sumLeafH + settings.lambda
@@ -210,38 +225,45 @@ final class TreeGrowth {
         tree.cover[node] = sumH
     }
 
-    /// Features to consider at this node: all, or a seeded random subset in ascending order.
-    private func candidateFeatures() -> [Int] {
-        guard settings.featureFraction < 1 || settings.randomTieBreak else { return Array(0..<features) }
+    /// Features to consider at this node: all, or a seeded random subset in ascending order
+    /// (in `candidateOrder`, valid until the next call).
+    private func candidateFeatures() -> UnsafeMutableBufferPointer<Int> {
+        for f in 0..<features { candidateOrder[f] = f }
+        guard settings.featureFraction < 1 || settings.randomTieBreak else { return candidateOrder }
         let k = max(1, min(features, Int(settings.featureFraction * Double(features))))
-        var all = Array(0..<features)
         for i in 0..<k {
             let j = i + Int(rng.next().multipliedFullWidth(by: UInt64(features - i)).high)
-            all.swapAt(i, j)
+            candidateOrder.swapAt(i, j)
         }
         // In drawn order, equal gains go to a random feature (scikit-learn visits features in a
         // random order); otherwise to the lowest index (XGBoost's rule).
-        return settings.randomTieBreak ? Array(all[0..<k]) : all[0..<k].sorted()
+        var drawn = UnsafeMutableBufferPointer(rebasing: candidateOrder[0..<k])
+        if !settings.randomTieBreak { drawn.sort() }
+        return drawn
     }
 
     /// The children's histograms under the split rules: when the larger child has at least
     /// `sortLimit` rows, the larger's is the parent's minus the smaller's (the smaller's kept if
-    /// it too has `sortLimit` rows); otherwise neither has one. Children at the depth limit
-    /// never scan, so they get none.
+    /// it too has `sortLimit` rows); otherwise neither has one. Children at the depth limit or
+    /// too small to split never scan, so they get none.
     private func childHistograms(_ hist: UnsafeMutableBufferPointer<HistogramBin>?, lo: Int, mid: Int, hi: Int,
                                  depth: Int) -> (UnsafeMutableBufferPointer<HistogramBin>?, UnsafeMutableBufferPointer<HistogramBin>?) {
         let leftIsSmaller = mid - lo <= hi - mid
         let larger = max(mid - lo, hi - mid), smaller = min(mid - lo, hi - mid)
-        guard let hist, larger >= sortLimit, depth + 1 < settings.maxDepth else { release(hist); return (nil, nil) }
+        // As `growNode` partitions segments: not for children that are all leaves.
+        guard let hist, larger >= sortLimit, larger >= 2 * settings.minSamplesLeaf, depth + 1 < settings.maxDepth else {
+            release(hist); return (nil, nil)
+        }
         let small = leftIsSmaller ? NodeSpan(lo: lo, hi: mid) : NodeSpan(lo: mid, hi: hi)
-        let kept = smaller >= sortLimit ? takeBuffer(zeroed: segments != nil) : nil
-        if segments != nil {
+        let kept = smaller >= sortLimit ? takeBuffer() : nil
+        if segments != nil && sortLimit > TreeGrower.sortedScanLimit {
+            // Many bins (the forest's): the smaller child occupies few of them.
             subtractSmaller(small, depth: depth + 1, from: hist, keepingIn: kept)
         } else {
-            // Without segments, as it always was: build the smaller child's histogram densely.
+            // The smaller child's bins are summed from its rows (in row order, as every bin sum
+            // is) and taken from the parent's feature by feature, while they are in cache.
             let built = kept ?? takeBuffer()
-            buildHistogram(into: built, lo: small.lo, hi: small.hi)
-            subtract(built, from: hist)
+            buildHistogram(into: built, lo: small.lo, hi: small.hi, subtractingFrom: hist)
             if kept == nil { release(built) }
         }
         return leftIsSmaller ? (kept, hist) : (hist, kept)
@@ -258,6 +280,7 @@ final class TreeGrowth {
         var best: SplitChoice?
         let parallel = settings.threads > 1 && (hi - lo) * candidates.count >= TreeGrower.parallelWorkLimit
         if let hist, parallel {
+            let candidates = Array(candidates)
             let base = SharedPointer(base: hist.baseAddress!)
             let settings = self.settings, offsets = self.offsets, binCounts = self.binCounts
             let scan: @Sendable (Int) -> SplitChoice? = { i in
@@ -271,7 +294,34 @@ final class TreeGrowth {
             for case let c? in results where c.gain > (best?.gain ?? -.infinity) { best = c }
             return best
         }
-        for f in candidates {
+        // Features are scanned two at a time where they can be (`scanSegmentPair`,
+        // `bestSplitPair`); each result is then taken in candidate order exactly as
+        // one-at-a-time scans would take it.
+        var k = 0
+        while k < candidates.count {
+            let f = candidates[k]
+            if k + 1 < candidates.count {
+                let f2 = candidates[k + 1]
+                var pair: (SplitChoice?, SplitChoice?)?
+                if let hist {
+                    if binCounts[f] == binCounts[f2] {
+                        var (a, b) = settings.bestSplitPair(hist.baseAddress! + offsets[f], hist.baseAddress! + offsets[f2],
+                                                            count: binCounts[f], node: totals, parentScore: parentScore,
+                                                            floor: best?.gain ?? -.infinity)
+                        a?.feature = f; b?.feature = f2
+                        pair = (a, b)
+                    }
+                } else if segments != nil {
+                    pair = scanSegmentPair(f, f2, lo: lo, hi: hi, depth: depth, totals: totals,
+                                           parentScore: parentScore, floor: best?.gain ?? -.infinity)
+                }
+                if let (a, b) = pair {
+                    if let c = a, c.gain > (best?.gain ?? -.infinity) { best = c }
+                    if let c = b, c.gain > (best?.gain ?? -.infinity) { best = c }
+                    k += 2
+                    continue
+                }
+            }
             let floor = best?.gain ?? -.infinity
             var choice: SplitChoice?
             if let hist {
@@ -285,6 +335,7 @@ final class TreeGrowth {
                 choice = sortedScan(feature: f, lo: lo, hi: hi, totals: totals, parentScore: parentScore, floor: floor)
             }
             if let c = choice, c.gain > floor { best = c }
+            k += 1
         }
         return best
     }

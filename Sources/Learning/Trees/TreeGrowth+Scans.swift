@@ -1,14 +1,11 @@
 /// Split scans and histogram upkeep of `TreeGrowth` (see `TreeGrower` for the split rules
 /// every scan reproduces).
 extension TreeGrowth {
-    /// A histogram buffer from the pool (cleared when `zeroed`; `buildHistogram` clears what it fills).
-    func takeBuffer(zeroed: Bool = false) -> UnsafeMutableBufferPointer<HistogramBin> {
-        if let b = pool.popLast() {
-            if zeroed { b.update(repeating: HistogramBin()) }
-            return b
-        }
+    /// A histogram buffer from the pool. Its contents are undefined: every user writes each
+    /// bin it reads (`buildHistogram` clears what it fills; the root build writes every bin).
+    func takeBuffer() -> UnsafeMutableBufferPointer<HistogramBin> {
+        if let b = pool.popLast() { return b }
         let b = UnsafeMutableBufferPointer<HistogramBin>.allocate(capacity: totalBins)
-        b.initialize(repeating: HistogramBin())
         allocated.append(b)
         return b
     }
@@ -28,7 +25,7 @@ extension TreeGrowth {
         guard let segments else { return nil }
         let column = codes.baseAddress! + f * matrixRows
         let segment = segments.segment(f, depth: depth)
-        let g = self.g.baseAddress!, h = self.h.baseAddress!
+        let gh = self.gh.baseAddress!
         let minLeaf = settings.minSamplesLeaf, minWeight = settings.minChildWeight, lambda = settings.lambda
         var best = SplitChoice()
         var bound = SplitGainBound(best: floor, parentScore: parentScore)
@@ -38,7 +35,8 @@ extension TreeGrowth {
             let r = Int(segment[i])
             let nextCode = column[Int(segment[i + 1])]
             let boundary = code != nextCode
-            accG += g[r]; accH += h[r]; accN &+= 1
+            let p = gh[r]
+            accG += p.g; accH += p.h; accN &+= 1
             let hr = totals.h - accH, gr = totals.g - accG
             let left = accG * accG, right = gr * gr, leftH = accH + lambda, rightH = hr + lambda
             let target = boundary ? bound.target : .infinity
@@ -58,20 +56,109 @@ extension TreeGrowth {
         return best.bin >= 0 ? best : nil
     }
 
+    /// `scanSegment` for two features at once, lane by lane in `SIMD2` (lane x: `fA`, lane y:
+    /// `fB`): every lane adds the same rows in the same order and evaluates the same gains at
+    /// the same split points as `scanSegment` does for its feature, so each result is that
+    /// feature's best above `floor` (the floor given to both only prunes less).
+    func scanSegmentPair(_ fA: Int, _ fB: Int, lo: Int, hi: Int, depth: Int, totals: HistogramBin,
+                         parentScore: Double, floor: Double) -> (SplitChoice?, SplitChoice?) {
+        guard let segments else { return (nil, nil) }
+        let columnA = codes.baseAddress! + fA * matrixRows, columnB = codes.baseAddress! + fB * matrixRows
+        let segmentA = segments.segment(fA, depth: depth), segmentB = segments.segment(fB, depth: depth)
+        let gh = self.gh.baseAddress!
+        let minLeaf = settings.minSamplesLeaf, minWeight = settings.minChildWeight
+        let lambda = SIMD2<Double>(repeating: settings.lambda)
+        let nodeG = SIMD2<Double>(repeating: totals.g), nodeH = SIMD2<Double>(repeating: totals.h)
+        var bestA = SplitChoice(), bestB = SplitChoice()
+        var target = SIMD2<Double>(repeating: SplitGainBound(best: floor, parentScore: parentScore).target)
+        var accG = SIMD2<Double>(), accH = SIMD2<Double>(), accN = 0
+        // Whether a position ends its bin is left to the rare path: a position that cannot beat
+        // the best is skipped whether or not it could be a split point.
+        for i in lo..<(hi - 1) {
+            let a = gh[Int(segmentA[i])], b = gh[Int(segmentB[i])]
+            accG += SIMD2(a.g, b.g); accH += SIMD2(a.h, b.h); accN &+= 1
+            let hr = nodeH - accH, gr = nodeG - accG
+            let left = accG * accG, right = gr * gr, leftH = accH + lambda, rightH = hr + lambda
+            let pass = .!(left * rightH + right * leftH .< target * (leftH * rightH))
+            guard any(pass) else { continue }
+            let nr = totals.n &- accN
+            guard accN >= minLeaf && nr >= minLeaf else { continue }
+            if pass[0] && accH.x >= minWeight && hr.x >= minWeight {
+                let code = columnA[Int(segmentA[i])]
+                if code != columnA[Int(segmentA[i + 1])] {
+                    let gain = left.x / leftH.x + right.x / rightH.x - parentScore
+                    if gain > bestA.gain {
+                        bestA.gain = gain; bestA.bin = Int(code); bestA.feature = fA
+                        bestA.left = HistogramBin(g: accG.x, h: accH.x, n: accN)
+                        target.x = SplitGainBound(best: max(gain, floor), parentScore: parentScore).target
+                    }
+                }
+            }
+            if pass[1] && accH.y >= minWeight && hr.y >= minWeight {
+                let code = columnB[Int(segmentB[i])]
+                if code != columnB[Int(segmentB[i + 1])] {
+                    let gain = left.y / leftH.y + right.y / rightH.y - parentScore
+                    if gain > bestB.gain {
+                        bestB.gain = gain; bestB.bin = Int(code); bestB.feature = fB
+                        bestB.left = HistogramBin(g: accG.y, h: accH.y, n: accN)
+                        target.y = SplitGainBound(best: max(gain, floor), parentScore: parentScore).target
+                    }
+                }
+            }
+        }
+        return (bestA.bin >= 0 ? bestA : nil, bestB.bin >= 0 ? bestB : nil)
+    }
+
+    /// The root's histogram from its segments: each feature's rows in code order, so every bin
+    /// is summed in row order (as `buildHistogram` sums it) and written once, empty bins as zero.
+    func buildRootHistogramFromSegments(into hist: UnsafeMutableBufferPointer<HistogramBin>) {
+        let hi = rowCount
+        guard let segments, hi > 0 else { return }
+        let out = SharedPointer(base: hist.baseAddress!)
+        let codesP = SharedPointer(base: UnsafeMutablePointer(mutating: codes.baseAddress!))
+        let ghP = SharedPointer(base: gh.baseAddress!)
+        let segmentP = SharedPointer(base: segments.segment(0, depth: 0))
+        let stride = segments.count, matrixRows = self.matrixRows, offsets = self.offsets, binCounts = self.binCounts
+        let build: @Sendable (Int) -> Void = { f in
+            let segment = segmentP.base + f * stride
+            let column = codesP.base + f * matrixRows
+            let bins = out.base + offsets[f]
+            var code = column[Int(segment[0])]
+            var unwritten = 0
+            var sum = HistogramBin()
+            for i in 0..<hi {
+                let r = Int(segment[i])
+                let p = ghP.base[r]
+                sum.g += p.g; sum.h += p.h; sum.n &+= 1
+                let next = i + 1 < hi ? column[Int(segment[i + 1])] : code &+ 1
+                if next == code { continue }
+                let b = Int(code)
+                while unwritten < b { bins[unwritten] = HistogramBin(); unwritten += 1 }
+                bins[b] = sum
+                unwritten = b + 1
+                sum = HistogramBin()
+                code = next
+            }
+            while unwritten < binCounts[f] { bins[unwritten] = HistogramBin(); unwritten += 1 }
+        }
+        let parallel = settings.threads > 1 && hi * features >= TreeGrower.parallelWorkLimit
+        ParallelWork.forEach(count: features, threads: parallel ? settings.threads : 1, build)
+    }
+
     /// Subtracts the histogram of the rows `span` at `depth` (a smaller child) from `parent`,
     /// touching only the bins they occupy: elsewhere it is zero and `x − 0 == x` exactly. Its
     /// bin sums add rows in row order, as `buildHistogram` does, so the result is bit for bit
-    /// the dense subtraction's. When `kept` is given (zeroed), the histogram is written there
-    /// too (with no `parent`, that is all it does: a direct build, sequential per feature).
-    func subtractSmaller(_ span: NodeSpan, depth: Int, from parent: UnsafeMutableBufferPointer<HistogramBin>?,
+    /// the dense subtraction's. When `kept` is given, the histogram is written there too.
+    /// Cheaper than `buildHistogram` when bins are many and sparse (the forest's).
+    func subtractSmaller(_ span: NodeSpan, depth: Int, from parent: UnsafeMutableBufferPointer<HistogramBin>,
                          keepingIn kept: UnsafeMutableBufferPointer<HistogramBin>?) {
         let lo = span.lo, hi = span.hi
         guard let segments, hi > lo else { return }
-        let parentP = parent.map { SharedPointer(base: $0.baseAddress!) }
+        kept?.update(repeating: HistogramBin())
+        let parentP = SharedPointer(base: parent.baseAddress!)
         let keptP = kept.map { SharedPointer(base: $0.baseAddress!) }
         let codesP = SharedPointer(base: UnsafeMutablePointer(mutating: codes.baseAddress!))
-        let gP = SharedPointer(base: UnsafeMutablePointer(mutating: g.baseAddress!))
-        let hP = SharedPointer(base: UnsafeMutablePointer(mutating: h.baseAddress!))
+        let ghP = SharedPointer(base: gh.baseAddress!)
         let segmentP = SharedPointer(base: segments.segment(0, depth: depth))
         let stride = segments.count, matrixRows = self.matrixRows, offsets = self.offsets
         let subtract: @Sendable (Int) -> Void = { f in
@@ -81,14 +168,13 @@ extension TreeGrowth {
             var sum = HistogramBin()
             for i in lo..<hi {
                 let r = Int(segment[i])
-                sum.g += gP.base[r]; sum.h += hP.base[r]; sum.n &+= 1
+                let p = ghP.base[r]
+                sum.g += p.g; sum.h += p.h; sum.n &+= 1
                 let next = i + 1 < hi ? column[Int(segment[i + 1])] : code &+ 1
                 if next == code { continue }
                 let b = Int(code)
-                if let parentP {
-                    let bin = parentP.base + offsets[f] + b
-                    bin.pointee.g -= sum.g; bin.pointee.h -= sum.h; bin.pointee.n &-= sum.n
-                }
+                let bin = parentP.base + offsets[f] + b
+                bin.pointee.g -= sum.g; bin.pointee.h -= sum.h; bin.pointee.n &-= sum.n
                 if let keptP { keptP.base[offsets[f] + b] = sum }
                 sum = HistogramBin()
                 code = next
@@ -98,12 +184,15 @@ extension TreeGrowth {
         ParallelWork.forEach(count: features, threads: parallel ? settings.threads : 1, subtract)
     }
 
-    func buildHistogram(into hist: UnsafeMutableBufferPointer<HistogramBin>, lo: Int, hi: Int) {
+    /// Sums the rows `rows[lo..<hi]` into `hist` bin by bin in row order; with `parent`, then
+    /// subtracts each feature's bins from the parent's (every bin: `x − 0 == x` exactly).
+    func buildHistogram(into hist: UnsafeMutableBufferPointer<HistogramBin>, lo: Int, hi: Int,
+                        subtractingFrom parent: UnsafeMutableBufferPointer<HistogramBin>? = nil) {
         let out = SharedPointer(base: hist.baseAddress!)
+        let parentP = parent.map { SharedPointer(base: $0.baseAddress!) }
         let rowsP = SharedPointer(base: rows.baseAddress! + lo)
         let codesP = SharedPointer(base: UnsafeMutablePointer(mutating: codes.baseAddress!))
-        let gP = SharedPointer(base: UnsafeMutablePointer(mutating: g.baseAddress!))
-        let hP = SharedPointer(base: UnsafeMutablePointer(mutating: h.baseAddress!))
+        let ghP = SharedPointer(base: gh.baseAddress!)
         let n = hi - lo, matrixRows = self.matrixRows, offsets = self.offsets, binCounts = self.binCounts
         let build: @Sendable (Int) -> Void = { f in
             let bins = out.base + offsets[f]
@@ -112,17 +201,18 @@ extension TreeGrowth {
             for i in 0..<n {
                 let r = Int(rowsP.base[i])
                 let b = Int(column[r])
-                bins[b].g += gP.base[r]; bins[b].h += hP.base[r]; bins[b].n += 1
+                let p = ghP.base[r]
+                bins[b].g += p.g; bins[b].h += p.h; bins[b].n += 1
+            }
+            if let parentP {
+                let into = parentP.base + offsets[f]
+                for b in 0..<binCounts[f] {
+                    into[b].g -= bins[b].g; into[b].h -= bins[b].h; into[b].n -= bins[b].n
+                }
             }
         }
         let parallel = settings.threads > 1 && n * features >= TreeGrower.parallelWorkLimit
         ParallelWork.forEach(count: features, threads: parallel ? settings.threads : 1, build)
-    }
-
-    func subtract(_ small: UnsafeMutableBufferPointer<HistogramBin>, from parent: UnsafeMutableBufferPointer<HistogramBin>) {
-        for i in 0..<totalBins {
-            parent[i].g -= small[i].g; parent[i].h -= small[i].h; parent[i].n -= small[i].n
-        }
     }
 
     /// The best split of `feature` for a node without a histogram in a tree without segments:
@@ -139,7 +229,8 @@ extension TreeGrowth {
         var acc = HistogramBin()
         for i in 0..<(n - 1) {
             let r = Int(rows[lo + Int(sorted[i] & 0xFFFF)])
-            acc.g += g[r]; acc.h += h[r]; acc.n += 1
+            let p = gh[r]
+            acc.g += p.g; acc.h += p.h; acc.n += 1
             let code = sorted[i] >> 16
             if code == sorted[i + 1] >> 16 { continue }
             if acc.n < settings.minSamplesLeaf || acc.h < settings.minChildWeight { continue }

@@ -32,6 +32,12 @@ struct HistogramBin {
     var n: Int = 0
 }
 
+/// One training row's gradient and hessian, stored side by side for the scans.
+struct GradientPair {
+    var g: Double
+    var h: Double
+}
+
 /// A node's rows: positions `lo..<hi` of the tree's row list (and of every feature's segment).
 struct NodeSpan {
     let lo: Int
@@ -83,6 +89,56 @@ extension TreeGrowthSettings {
             }
         }
         return best.bin >= 0 ? best : nil
+    }
+
+    /// `bestSplit` for two features with the same bin count at once, lane by lane in `SIMD2`
+    /// (lane x: `binsA`, lane y: `binsB`): each lane computes exactly what `bestSplit` computes
+    /// for its feature, including where it stops, so each result is what `bestSplit` would
+    /// return for that feature given `floor` (the floor given to both only prunes less).
+    @inline(__always)
+    func bestSplitPair(_ binsA: UnsafePointer<HistogramBin>, _ binsB: UnsafePointer<HistogramBin>, count: Int,
+                       node: HistogramBin, parentScore: Double, floor: Double) -> (SplitChoice?, SplitChoice?) {
+        var bestA = SplitChoice(), bestB = SplitChoice()
+        var accG = SIMD2<Double>(), accH = SIMD2<Double>(), nA = 0, nB = 0
+        var openA = true, openB = true
+        var target = SIMD2<Double>(repeating: SplitGainBound(best: floor, parentScore: parentScore).target)
+        let nodeG = SIMD2<Double>(repeating: node.g), nodeH = SIMD2<Double>(repeating: node.h)
+        let lambdaV = SIMD2<Double>(repeating: lambda)
+        for b in 0..<(count - 1) {
+            let x = binsA[b], y = binsB[b]
+            accG += SIMD2(x.g, y.g); accH += SIMD2(x.h, y.h); nA &+= x.n; nB &+= y.n
+            let hr = nodeH - accH, gr = nodeG - accG
+            let left = accG * accG, right = gr * gr, leftH = accH + lambdaV, rightH = hr + lambdaV
+            // Whether the bin is occupied is left to the rare path (as in `scanSegmentPair`).
+            let pass = .!(left * rightH + right * leftH .< target * (leftH * rightH))
+            let stopA = openA && (node.n &- nA < minSamplesLeaf || hr.x < minChildWeight)
+            let stopB = openB && (node.n &- nB < minSamplesLeaf || hr.y < minChildWeight)
+            guard stopA || stopB || any(pass) else { continue }
+            if openA && x.n != 0 && nA >= minSamplesLeaf && accH.x >= minChildWeight {
+                if stopA {
+                    openA = false; target.x = .infinity
+                } else if pass[0] {
+                    let gain = left.x / leftH.x + right.x / rightH.x - parentScore
+                    if gain > bestA.gain {
+                        bestA.gain = gain; bestA.bin = b; bestA.left = HistogramBin(g: accG.x, h: accH.x, n: nA)
+                        target.x = SplitGainBound(best: max(gain, floor), parentScore: parentScore).target
+                    }
+                }
+            }
+            if openB && y.n != 0 && nB >= minSamplesLeaf && accH.y >= minChildWeight {
+                if stopB {
+                    openB = false; target.y = .infinity
+                } else if pass[1] {
+                    let gain = left.y / leftH.y + right.y / rightH.y - parentScore
+                    if gain > bestB.gain {
+                        bestB.gain = gain; bestB.bin = b; bestB.left = HistogramBin(g: accG.y, h: accH.y, n: nB)
+                        target.y = SplitGainBound(best: max(gain, floor), parentScore: parentScore).target
+                    }
+                }
+            }
+            if !openA && !openB { break }
+        }
+        return (bestA.bin >= 0 ? bestA : nil, bestB.bin >= 0 ? bestB : nil)
     }
 
     @inline(__always)
