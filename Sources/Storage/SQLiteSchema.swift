@@ -14,8 +14,22 @@ enum SQLiteSchema {
         m.registerMigration("v1-predictions") { db in try db.execute(sql: predictions) }
         m.registerMigration("v1-runs") { db in try db.execute(sql: runs) }
         m.registerMigration("v1-monitoring") { db in try db.execute(sql: monitoring) }
+        m.registerMigration("v2-history-indexes") { db in try db.execute(sql: historyIndexes) }
         return m
     }()
+
+    /// Indexes for queries the pipelines run every few minutes whose v1 plans walked an
+    /// asset's whole history (found by a 100-day simulation slowing down as it went): the
+    /// queued-run check of every trigger, the challengers of every inference and training,
+    /// and the validated predictions the live scorecard reads.
+    static let historyIndexes = """
+        CREATE INDEX runs_queued ON runs (pipeline, asset, requested_at, id) WHERE status = 'queued';
+        DROP INDEX model_versions_by_stage;
+        CREATE INDEX model_versions_by_stage ON model_versions (asset, stage, created_at, id);
+        DROP INDEX predictions_validated;
+        CREATE INDEX predictions_validated ON predictions (asset, model_id, target_time, id) WHERE outcome IS NOT NULL;
+        CREATE INDEX predictions_validated_by_asset ON predictions (asset, target_time, id) WHERE outcome IS NOT NULL;
+        """
 
     static let marketAndFeatures = """
         CREATE TABLE prices (

@@ -76,11 +76,12 @@ extension SQLiteStore: ModelStore {
         }
     }
 
+    /// An asset's challengers, newest first (argument: asset), read from the stage index
+    /// rather than by walking every version the asset ever had.
+    static let challengersSQL = "SELECT \(versionColumns) FROM model_versions WHERE asset = ? AND stage = 'challenger' ORDER BY created_at DESC, id DESC"
+
     public func challengers(asset: AssetID) throws -> [ModelVersion] {
-        try read { db in
-            try Self.fetchVersions(db, sql: "SELECT \(Self.versionColumns) FROM model_versions WHERE asset = ? AND stage = 'challenger' ORDER BY created_at DESC, id DESC",
-                                   [asset.rawValue])
-        }
+        try read { db in try Self.fetchVersions(db, sql: Self.challengersSQL, [asset.rawValue]) }
     }
 
     public func setStage(id: ULID, stage: ModelStage) throws {

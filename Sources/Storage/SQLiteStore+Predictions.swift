@@ -108,14 +108,18 @@ extension SQLiteStore: PredictionStore {
         }
     }
 
+    /// Validated predictions of one model (arguments: asset, model, since) and of every model
+    /// (asset, since), oldest target first: each a range of its own partial index, so the
+    /// cost follows the window asked for, not the asset's whole history.
+    static let validatedOfModelSQL = "SELECT \(columns) FROM predictions WHERE asset = ? AND model_id = ? AND outcome IS NOT NULL AND target_time >= ? ORDER BY target_time, id"
+    static let validatedSQL = "SELECT \(columns) FROM predictions WHERE asset = ? AND outcome IS NOT NULL AND target_time >= ? ORDER BY target_time, id"
+
     public func validated(asset: AssetID, modelID: ULID?, since: Timestamp) throws -> [Prediction] {
         try read { db in
             if let modelID {
-                return try Self.fetch(db, sql: "SELECT \(Self.columns) FROM predictions WHERE asset = ? AND model_id = ? AND outcome IS NOT NULL AND target_time >= ? ORDER BY target_time, id",
-                                      [asset.rawValue, modelID.string, since.milliseconds])
+                return try Self.fetch(db, sql: Self.validatedOfModelSQL, [asset.rawValue, modelID.string, since.milliseconds])
             }
-            return try Self.fetch(db, sql: "SELECT \(Self.columns) FROM predictions WHERE asset = ? AND outcome IS NOT NULL AND target_time >= ? ORDER BY target_time, id",
-                                  [asset.rawValue, since.milliseconds])
+            return try Self.fetch(db, sql: Self.validatedSQL, [asset.rawValue, since.milliseconds])
         }
     }
 

@@ -14,7 +14,7 @@ struct SQLiteStoreTests {
         _ = try store.upsert(TestData.bars(count: 3), asset: TestData.btc)
         try store.migrate()
         #expect(try store.appliedMigrations() == before)
-        #expect(before.count == 5)
+        #expect(before.count == 6)
         #expect(try store.barCount(asset: TestData.btc) == 3)
         // Reopening the same file runs the migrator again: still a no-op.
         let reopened = try SQLiteStore.open(path: store.path)
@@ -108,6 +108,23 @@ struct SQLiteStoreTests {
         try store.checkpoint()
         let walSize = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int
         #expect(walSize == 0)
+    }
+
+    @Test("the queued-run, challenger and validated-prediction queries read only their own index range")
+    func historyQueryPlans() throws {
+        let store = try SQLiteStore.temporary()
+        let expected: [(String, StatementArguments, String)] = [
+            (SQLiteStore.queuedRunSQL, ["feature", "bitcoin"], "SEARCH runs USING INDEX runs_queued (pipeline=? AND asset=?)"),
+            (SQLiteStore.challengersSQL, ["bitcoin"], "SEARCH model_versions USING INDEX model_versions_by_stage (asset=? AND stage=?)"),
+            (SQLiteStore.validatedOfModelSQL, ["bitcoin", "01JRQ7Z4X8M0B6AAAAAAAAAAAA", 0],
+             "SEARCH predictions USING INDEX predictions_validated (asset=? AND model_id=? AND target_time>?)"),
+            (SQLiteStore.validatedSQL, ["bitcoin", 0],
+             "SEARCH predictions USING INDEX predictions_validated_by_asset (asset=? AND target_time>?)"),
+        ]
+        for (sql, arguments, scan) in expected {
+            let plan = try store.queryPlan(sql, arguments: arguments)
+            #expect(plan == [scan], "\(plan)")
+        }
     }
 
     @Test("the bar page and prediction page queries are index range scans")
