@@ -42,28 +42,11 @@ enum TreeNodeArrays {
             t.value = try r.doubles(n, "tree \(index) values")
             t.cover = try r.doubles(n, "tree \(index) covers")
             t.gain = try r.doubles(n, "tree \(index) gains")
-            if let problem = structuralProblem(t, featureCount: featureCount) {
+            if let problem = t.structuralProblem(featureCount: featureCount) {
                 throw r.malformed("tree \(index): \(problem)")
             }
             trees.append(t)
         }
         return trees
-    }
-
-    /// Why `t` is not a well-formed tree over `featureCount` features, or nil when it is.
-    static func structuralProblem(_ t: RegressionTree, featureCount: Int) -> String? {
-        let n = t.nodeCount
-        var hasParent = [Bool](repeating: false, count: n)
-        for i in 0..<n where t.feature[i] >= 0 {
-            let f = Int(t.feature[i]), l = Int(t.left[i]), r = Int(t.right[i])
-            if f >= featureCount { return "node \(i) splits on feature \(f) of \(featureCount)" }
-            if l <= i || r <= i || l >= n || r >= n || l == r {
-                return "node \(i) has children \(l), \(r) outside \(i + 1)..<\(n)"
-            }
-            if hasParent[l] || hasParent[r] { return "node \(i) shares a child with another node" }
-            hasParent[l] = true
-            hasParent[r] = true
-        }
-        return nil
     }
 }

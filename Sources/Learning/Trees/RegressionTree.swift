@@ -64,3 +64,29 @@ public struct RegressionTree: Sendable, Hashable, Codable {
         return feature.count - 1
     }
 }
+
+extension RegressionTree {
+    /// Why this is not a well-formed tree over `featureCount` features, or nil when it is:
+    /// every node array as long as `feature`, every internal node splitting on a known feature
+    /// with two distinct children after it, and no node with two parents (a graph whose shared
+    /// nodes would make every walk over it exponential). Decoders check it so a corrupt
+    /// artifact fails at load instead of looping or crashing at prediction.
+    func structuralProblem(featureCount: Int) -> String? {
+        let n = nodeCount
+        guard n > 0 else { return "no nodes" }
+        let lengths = [threshold.count, left.count, right.count, value.count, cover.count, gain.count]
+        guard lengths.allSatisfy({ $0 == n }) else { return "node arrays of lengths \([n] + lengths)" }
+        var hasParent = [Bool](repeating: false, count: n)
+        for i in 0..<n where feature[i] >= 0 {
+            let f = Int(feature[i]), l = Int(left[i]), r = Int(right[i])
+            if f >= featureCount { return "node \(i) splits on feature \(f) of \(featureCount)" }
+            if l <= i || r <= i || l >= n || r >= n || l == r {
+                return "node \(i) has children \(l), \(r) outside \(i + 1)..<\(n)"
+            }
+            if hasParent[l] || hasParent[r] { return "node \(i) shares a child with another node" }
+            hasParent[l] = true
+            hasParent[r] = true
+        }
+        return nil
+    }
+}

@@ -63,23 +63,8 @@ public struct TreeEnsemble: Explainable, Hashable, Codable {
     /// Refuses decoded trees that would index out of range or loop, so a corrupt artifact
     /// fails at load rather than crashing at prediction.
     private static func validate(_ t: RegressionTree, featureCount: Int, codingPath: [any CodingKey]) throws {
-        let n = t.feature.count
-        let consistent = n > 0 && [t.threshold.count, t.left.count, t.right.count, t.value.count,
-                                   t.cover.count, t.gain.count].allSatisfy { $0 == n }
-        var ok = consistent
-        if ok {
-            // Children come after their parent and each node has one parent: a tree, not a
-            // graph whose shared nodes would make every walk over it exponential.
-            var hasParent = [Bool](repeating: false, count: n)
-            for i in 0..<n where t.feature[i] >= 0 {
-                let l = Int(t.left[i]), r = Int(t.right[i])
-                if Int(t.feature[i]) >= featureCount || l <= i || r <= i || l >= n || r >= n || l == r
-                    || hasParent[l] || hasParent[r] { ok = false; break }
-                hasParent[l] = true; hasParent[r] = true
-            }
-        }
-        guard ok else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "malformed regression tree"))
+        if let problem = t.structuralProblem(featureCount: featureCount) {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "malformed regression tree: \(problem)"))
         }
     }
 
