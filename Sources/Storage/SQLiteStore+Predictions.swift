@@ -123,6 +123,39 @@ extension SQLiteStore: PredictionStore {
         }
     }
 
+    // Both read the partial index `predictions_validated` (asset, model_id, target_time, id):
+    // the count never touches the table, the returns only for the rows they return.
+    static let validatedReturnsSQL = """
+        SELECT bar_time, target_time, price, predicted_return, actual_price FROM predictions
+        WHERE asset = ? AND model_id = ? AND outcome IS NOT NULL AND target_time >= ? ORDER BY target_time, id
+        """
+    static let validatedCountSQL = """
+        SELECT count(*) FROM predictions
+        WHERE asset = ? AND model_id = ? AND outcome IS NOT NULL AND target_time BETWEEN ? AND ?
+        """
+
+    public func validatedReturns(asset: AssetID, modelID: ULID, from: Timestamp) throws -> [ValidatedReturn] {
+        try read { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: Self.validatedReturnsSQL),
+                                           arguments: [asset.rawValue, modelID.string, from.milliseconds])
+            var items: [ValidatedReturn] = []
+            while let row = try rows.next() {
+                guard let actual = row[4] as Double? else { continue }
+                items.append(ValidatedReturn(barTime: row.timestamp(0), targetTime: row.timestamp(1), price: row.doubleOrNaN(2),
+                                             predictedReturn: row.doubleOrNaN(3), actualPrice: actual))
+            }
+            return items
+        }
+    }
+
+    public func validatedCount(asset: AssetID, modelID: ULID, targetTimes: ClosedRange<Timestamp>) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db.cachedStatement(sql: Self.validatedCountSQL),
+                             arguments: [asset.rawValue, modelID.string, targetTimes.lowerBound.milliseconds,
+                                         targetTimes.upperBound.milliseconds]) ?? 0
+        }
+    }
+
     public func count(asset: AssetID?) throws -> Int {
         try read { db in
             if let asset {

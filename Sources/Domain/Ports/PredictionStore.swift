@@ -38,6 +38,12 @@ public protocol PredictionStore: Sendable {
     /// Validated predictions of one model with target time at or after `since`, oldest first
     /// (scorecards).
     func validated(asset: AssetID, modelID: ULID?, since: Timestamp) throws -> [Prediction]
+    /// What the live model review reads of one model's validated predictions with target
+    /// time at or after `from`, oldest target first.
+    func validatedReturns(asset: AssetID, modelID: ULID, from: Timestamp) throws -> [ValidatedReturn]
+    /// How many of one model's predictions with target time in `targetTimes` are validated
+    /// (lets a cache of ``validatedReturns(asset:modelID:from:)`` check it missed nothing).
+    func validatedCount(asset: AssetID, modelID: ULID, targetTimes: ClosedRange<Timestamp>) throws -> Int
     /// How many predictions are stored for the asset (or for all assets).
     func count(asset: AssetID?) throws -> Int
 }

@@ -45,24 +45,36 @@ public struct LiveModelReview: Sendable, Equatable {
 
     /// `predictions`: validated predictions of the asset (any model); `now`: the clock.
     public func decide(_ s: Situation, predictions: [Prediction], now: Timestamp) -> Decision {
-        // Per model: bar time → (return error, persistence error) since the champion took over.
-        var errors: [ULID: [Timestamp: (model: Double, persistence: Double, target: Timestamp)]] = [:]
-        for p in predictions where p.barTime >= s.championSince {
-            guard p.validation.outcome != nil, let actual = p.validation.actualPrice, actual > 0, p.price > 0 else { continue }
-            let realised = log(actual / p.price)
-            errors[p.modelID, default: [:]][p.barTime] = (p.predictedReturn - realised, -realised, p.targetTime)
+        var returns: [ULID: [ValidatedReturn]] = [:]
+        for p in predictions {
+            if let r = ValidatedReturn(p) { returns[p.modelID, default: []].append(r) }
         }
-        let champion = errors[s.champion] ?? [:]
+        return decide(s, returns: returns.mapValues { $0.sorted { ($0.targetTime, $0.barTime) < ($1.targetTime, $1.barTime) } },
+                      now: now)
+    }
 
-        if let previous = s.previous, let prev = errors[previous] {
+    /// `returns`: each model's validated returns, oldest target first (one per bar, as the
+    /// ledger keeps them); models not in `s` are ignored; `now`: the clock.
+    public func decide(_ s: Situation, returns: [ULID: [ValidatedReturn]], now: Timestamp) -> Decision {
+        // Per model, in bar order: (bar, return error, persistence error, target) since the champion took over.
+        func errors(_ id: ULID) -> [BarError] {
+            (returns[id] ?? []).compactMap { r in
+                guard r.barTime >= s.championSince, r.actualPrice > 0, r.price > 0 else { return nil }
+                let realised = log(r.actualPrice / r.price)
+                return BarError(bar: r.barTime, model: r.predictedReturn - realised, persistence: -realised, target: r.targetTime)
+            }
+        }
+        let champion = errors(s.champion)
+
+        if let previous = s.previous, returns[previous] != nil {
             let since = now - rollbackWindow
-            let bars = champion.keys.filter { b in prev[b] != nil && (champion[b]?.target ?? since) >= since }.sorted()
-            if bars.count >= minimumPairs {
-                let c = bars.compactMap { champion[$0] }, q = bars.compactMap { prev[$0]?.model }
-                let rmseC = Self.rmse(c.map(\.model)), rmseP = Self.rmse(c.map(\.persistence)), rmseQ = Self.rmse(q)
+            let pairs = Self.paired(champion.filter { $0.target >= since }, errors(previous))
+            if pairs.count >= minimumPairs {
+                let rmseC = Self.rmse(pairs.map(\.0.model)), rmseP = Self.rmse(pairs.map(\.0.persistence))
+                let rmseQ = Self.rmse(pairs.map(\.1.model))
                 if rmseC > rmseP && rmseC > rmseQ {
                     return .rollback(to: previous, detail:
-                        "live rollback: over the last \(Self.span(rollbackWindow)) (n=\(bars.count) validated predictions) "
+                        "live rollback: over the last \(Self.span(rollbackWindow)) (n=\(pairs.count) validated predictions) "
                         + "champion RMSE \(Self.g(rmseC)) is worse than persistence \(Self.g(rmseP)) "
                         + "and the previous version's \(Self.g(rmseQ))")
                 }
@@ -71,13 +83,13 @@ public struct LiveModelReview: Sendable, Equatable {
 
         var best: (id: ULID, p: Double, n: Int, rmseChallenger: Double, rmseChampion: Double)?
         for id in s.challengers where id != s.champion {
-            guard let ch = errors[id] else { continue }
-            let bars = champion.keys.filter { ch[$0] != nil }.sorted()
-            guard bars.count >= minimumPairs else { continue }
-            let e1 = bars.compactMap { ch[$0]?.model }, e2 = bars.compactMap { champion[$0]?.model }
+            guard returns[id] != nil else { continue }
+            let pairs = Self.paired(errors(id), champion)
+            guard pairs.count >= minimumPairs else { continue }
+            let e1 = pairs.map(\.0.model), e2 = pairs.map(\.1.model)
             guard let dm = try? DieboldMariano(errors: e1, e2, horizon: horizonBars) else { continue }
             if dm.pValueFirstBetter < significance, best.map({ dm.pValueFirstBetter < $0.p }) ?? true {
-                best = (id, dm.pValueFirstBetter, bars.count, Self.rmse(e1), Self.rmse(e2))
+                best = (id, dm.pValueFirstBetter, pairs.count, Self.rmse(e1), Self.rmse(e2))
             }
         }
         if let best {
@@ -87,6 +99,27 @@ public struct LiveModelReview: Sendable, Equatable {
                 + "vs champion \(Self.g(best.rmseChampion))")
         }
         return .keep("no challenger significantly better and champion not failing")
+    }
+
+    /// One validated prediction's errors on the log-return scale.
+    struct BarError {
+        var bar: Timestamp
+        var model: Double
+        var persistence: Double
+        var target: Timestamp
+    }
+
+    /// The bars both series predicted, in bar order (a merge of two bar-ordered series).
+    static func paired(_ a: [BarError], _ b: [BarError]) -> [(BarError, BarError)] {
+        var pairs: [(BarError, BarError)] = []
+        pairs.reserveCapacity(min(a.count, b.count))
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i].bar < b[j].bar { i += 1 } else if b[j].bar < a[i].bar { j += 1 } else {
+                pairs.append((a[i], b[j])); i += 1; j += 1
+            }
+        }
+        return pairs
     }
 
     static func rmse(_ e: [Double]) -> Double {

@@ -31,6 +31,8 @@ public struct ValidationPipeline: Pipeline {
     let batch: Int
     /// How far back the live review reads validated predictions.
     let reviewLookback: Milliseconds
+    /// The reviewed models' validated returns, kept between runs.
+    let reviewReturns = ValidatedReturnCache()
 
     public static let noPriceNote = "no price within ±5 min"
     public static let waitingNote = "waiting for the price at target time"
@@ -115,8 +117,10 @@ public struct ValidationPipeline: Pipeline {
         let situation = LiveModelReview.Situation(
             champion: production.id, championSince: installed?.at ?? production.createdAt, previous: installed?.from,
             challengers: try models.challengers(asset: asset).map(\.id))
-        let validated = try predictions.validated(asset: asset, modelID: nil, since: now - reviewLookback)
-        switch review.decide(situation, predictions: validated, now: now) {
+        let returns = try reviewReturns.returns(asset: asset, models: [situation.champion] + (situation.previous.map { [$0] } ?? [])
+                                                    + situation.challengers,
+                                                from: now - reviewLookback, store: predictions)
+        switch review.decide(situation, returns: returns, now: now) {
         case .keep(let why):
             return "keep: \(why)"
         case .promote(let id, let detail):
