@@ -15,6 +15,7 @@ enum SQLiteSchema {
         m.registerMigration("v1-runs") { db in try db.execute(sql: runs) }
         m.registerMigration("v1-monitoring") { db in try db.execute(sql: monitoring) }
         m.registerMigration("v2-history-indexes") { db in try db.execute(sql: historyIndexes) }
+        m.registerMigration("v3-pins-and-review-counts") { db in try db.execute(sql: pinsAndReviewCounts) }
         return m
     }()
 
@@ -22,6 +23,20 @@ enum SQLiteSchema {
     /// asset's whole history (found by a 100-day simulation slowing down as it went): the
     /// queued-run check of every trigger, the challengers of every inference and training,
     /// and the validated predictions the live scorecard reads.
+    /// Artifacts of versions that made a prediction are kept for good (replay), so retention
+    /// marks them once instead of re-checking every kept artifact against the ledger at each
+    /// training: a 100-day simulation's retention otherwise grew to a scan of every version
+    /// and every kept artifact, tens of milliseconds per training by the end.
+    /// `predictions_validated` also carries `outcome`, the column its condition reads, so the
+    /// live review's count of a model's validated predictions reads the index alone (SQLite
+    /// does not count a partial index's condition as covered by it).
+    static let pinsAndReviewCounts = """
+        ALTER TABLE model_artifacts ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX model_artifacts_unpinned ON model_artifacts (model_id) WHERE pinned = 0;
+        DROP INDEX predictions_validated;
+        CREATE INDEX predictions_validated ON predictions (asset, model_id, target_time, id, outcome) WHERE outcome IS NOT NULL;
+        """
+
     static let historyIndexes = """
         CREATE INDEX runs_queued ON runs (pipeline, asset, requested_at, id) WHERE status = 'queued';
         DROP INDEX model_versions_by_stage;

@@ -138,25 +138,32 @@ extension SQLiteStore: ModelStore {
     public func pruneArtifacts(keepPerAsset: Int) throws -> Int {
         let keep = max(0, keepPerAsset)
         return try write { db in
-            // Rank each asset's versions newest first; drop the bytes beyond `keep`, except of
-            // versions that may still be loaded: production, challengers, the version the
-            // latest change replaced (the rollback target), and any version that made a
-            // prediction (so every prediction stays replayable and explainable).
+            // A version that made a prediction keeps its bytes for good (every prediction stays
+            // replayable and explainable) and predictions are never deleted: pin it once, so
+            // only the few unpinned artifacts (the newest versions) are looked at from now on.
             try db.execute(sql: """
-                DELETE FROM model_artifacts WHERE model_id IN (
-                    SELECT id FROM (
-                        SELECT id, stage, row_number() OVER (PARTITION BY asset ORDER BY created_at DESC, id DESC) AS rank
-                        FROM model_versions
-                    ) WHERE rank > ? AND stage NOT IN ('production', 'challenger')
+                UPDATE model_artifacts SET pinned = 1 WHERE pinned = 0 AND EXISTS (
+                    SELECT 1 FROM model_versions v JOIN predictions p ON p.asset = v.asset AND p.model_id = v.id
+                    WHERE v.id = model_artifacts.model_id)
+                """)
+            // Of the rest, drop the bytes of versions with at least `keep` newer versions of their
+            // asset, except those that may still be loaded: production, challengers, and the
+            // version the latest change of production replaced (the rollback target).
+            try db.execute(sql: """
+                DELETE FROM model_artifacts WHERE pinned = 0 AND model_id IN (
+                    SELECT v.id FROM model_artifacts a JOIN model_versions v ON v.id = a.model_id
+                    WHERE a.pinned = 0 AND v.stage NOT IN ('production', 'challenger')
+                      AND (SELECT count(*) FROM (
+                              SELECT 1 FROM model_versions newer
+                              WHERE newer.asset = v.asset
+                                AND (newer.created_at > v.created_at OR (newer.created_at = v.created_at AND newer.id > v.id))
+                              LIMIT ?)) >= ?
                 ) AND model_id NOT IN (
                     SELECT from_id FROM production_changes latest
                     WHERE from_id IS NOT NULL AND latest.id = (
                         SELECT id FROM production_changes p WHERE p.asset = latest.asset ORDER BY at DESC, id DESC LIMIT 1)
-                ) AND NOT EXISTS (
-                    SELECT 1 FROM model_versions v JOIN predictions p ON p.asset = v.asset AND p.model_id = v.id
-                    WHERE v.id = model_artifacts.model_id
                 )
-                """, arguments: [keep])
+                """, arguments: [keep, keep])
             return db.changesCount
         }
     }

@@ -1,6 +1,9 @@
 import API
+import Dispatch
 import Domain
 import HTTPServer
+import SentinelTesting
+import Synchronization
 import Testing
 
 /// The per-process and per-millisecond response caches behind `/v1`, `/predictions/latest`
@@ -71,5 +74,45 @@ import Testing
                              scope: "p:bitcoin") == nil)
         cache.invalidate(scope: "p:bitcoin")
         #expect(cache.cached(request, scope: "p:bitcoin") == nil)
+    }
+
+    @Test func clientsMissingTheSamePageAtOnceShareOneRender() async throws {
+        let cache = ResponseCache(maxAge: 60)
+        let renders = Mutex(0)
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let request = HTTPRequest(method: .get, target: "/v1/assets/bitcoin/predictions?limit=50")
+        let render: @Sendable () throws -> JSONWriter = {
+            if renders.withLock({ $0 += 1; return $0 }) == 1 {
+                started.signal()
+                release.wait()   // hold the first render until every other client has missed
+            }
+            var w = JSONWriter()
+            w.beginObject(); w.field("items", 1); w.endObject()
+            return w
+        }
+        let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+            group.addTask { try await onOwnedThread { Self.body(try cache.respond(request, scope: "p", render: render)) } }
+            _ = try await onOwnedThread { started.wait() }
+            for _ in 0..<8 {
+                group.addTask { try await onOwnedThread { Self.body(try cache.respond(request, scope: "p", render: render)) } }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            release.signal()
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(renders.withLock { $0 } == 1)
+        #expect(Set(bodies) == [#"{"items":1}"#])
+        #expect(bodies.count == 9)
+    }
+
+    @Test func aFailedRenderLetsTheWaitingClientsRenderThemselves() throws {
+        let cache = ResponseCache(maxAge: 60)
+        let request = HTTPRequest(method: .get, target: "/v1/assets/bitcoin/predictions?cursor=bad")
+        struct Refused: Error {}
+        #expect(throws: Refused.self) { try cache.respond(request, scope: "p") { throw Refused() } }
+        #expect(cache.cached(request, scope: "p") == nil)
+        var w = JSONWriter()
+        w.beginObject(); w.field("items", 2); w.endObject()
+        #expect(Self.body(try cache.respond(request, scope: "p") { w }) == #"{"items":2}"#)
     }
 }

@@ -80,6 +80,27 @@ struct ModelStoreTests {
         #expect(try store.pruneArtifacts(keepPerAsset: 2) == 0)
     }
 
+    @Test("a version that made a prediction keeps its bytes through every later prune")
+    func predictedVersionsArePinned() throws {
+        let store = try SQLiteStore.temporary()
+        let ids = TestData.ids()
+        var versions: [ModelVersion] = []
+        for i in 0..<6 {
+            let v = TestData.model(ids.next(), createdAt: TestData.t0 + .minutes(Int64(i)))
+            try store.register(v, artifact: [UInt8(i)])
+            versions.append(v)
+        }
+        _ = try store.insert(TestData.prediction(ids.next(), model: versions[1].id, bar: TestData.t0))
+        // Newest two kept (5, 4); 1 predicted; 0, 2, 3 lose their bytes.
+        #expect(try store.pruneArtifacts(keepPerAsset: 2) == 3)
+        for i in 6..<12 {
+            try store.register(TestData.model(ids.next(), createdAt: TestData.t0 + .minutes(Int64(i))), artifact: [UInt8(i)])
+        }
+        #expect(try store.pruneArtifacts(keepPerAsset: 2) == 6)
+        #expect(try store.artifact(id: versions[1].id) == [1])
+        #expect(try versions.map { try store.artifact(id: $0.id) != nil } == [false, true, false, false, false, false])
+    }
+
     @Test("registry pages filter by family and are newest first")
     func pages() throws {
         let store = try SQLiteStore.temporary()

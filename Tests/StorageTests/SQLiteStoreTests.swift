@@ -14,7 +14,7 @@ struct SQLiteStoreTests {
         _ = try store.upsert(TestData.bars(count: 3), asset: TestData.btc)
         try store.migrate()
         #expect(try store.appliedMigrations() == before)
-        #expect(before.count == 6)
+        #expect(before.count == 7)
         #expect(try store.barCount(asset: TestData.btc) == 3)
         // Reopening the same file runs the migrator again: still a no-op.
         let reopened = try SQLiteStore.open(path: store.path)
@@ -120,6 +120,10 @@ struct SQLiteStoreTests {
              "SEARCH predictions USING INDEX predictions_validated (asset=? AND model_id=? AND target_time>?)"),
             (SQLiteStore.validatedSQL, ["bitcoin", 0],
              "SEARCH predictions USING INDEX predictions_validated_by_asset (asset=? AND target_time>?)"),
+            (SQLiteStore.validatedReturnsSQL, ["bitcoin", "01JRQ7Z4X8M0B6AAAAAAAAAAAA", 0],
+             "SEARCH predictions USING INDEX predictions_validated (asset=? AND model_id=? AND target_time>?)"),
+            (SQLiteStore.validatedCountSQL, ["bitcoin", "01JRQ7Z4X8M0B6AAAAAAAAAAAA", 0, 1],
+             "SEARCH predictions USING COVERING INDEX predictions_validated (asset=? AND model_id=? AND target_time>? AND target_time<?)"),
         ]
         for (sql, arguments, scan) in expected {
             let plan = try store.queryPlan(sql, arguments: arguments)

@@ -1,4 +1,5 @@
 public import HTTPServer
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -11,6 +12,12 @@ import Glibc
 /// predictions) has not been invalidated since it was rendered; in-process writers invalidate
 /// through events, and `maxAge` bounds how stale a page can be when another process (a
 /// `sentinel run` from cron) wrote to the store. Only successful renders are cached.
+///
+/// One render per page at a time: when an entry expires while many clients poll it, the
+/// first miss renders and the others wait for that render instead of repeating it (a
+/// dashboard fleet would otherwise run the same query and encoding once per client, every
+/// `maxAge`). A waiter renders itself only if the render it waited for failed or its scope
+/// was invalidated meanwhile.
 public final class ResponseCache: Sendable {
     private struct Entry {
         var generation: UInt64
@@ -28,6 +35,8 @@ public final class ResponseCache: Sendable {
     private struct State {
         var entries: [Key: Entry] = [:]
         var generations: [String: UInt64] = [:]
+        /// Renders under way, by page; waiters block on the flight until it lands.
+        var flights: [Key: RenderFlight] = [:]
     }
 
     private let state = Mutex(State())
@@ -48,8 +57,28 @@ public final class ResponseCache: Sendable {
     /// The cached page for this request target, or `render`'s, cached for the next caller.
     public func respond(_ request: HTTPRequest, scope: String, render: () throws -> JSONWriter) throws -> HTTPResponse {
         if let hit = cached(request, scope: scope) { return hit }
+        let key = Key(scope: scope, target: request.target)
+        let (flight, leads) = state.withLock { s -> (RenderFlight, Bool) in
+            if let f = s.flights[key] { return (f, false) }
+            let f = RenderFlight()
+            s.flights[key] = f
+            return (f, true)
+        }
+        if !leads {
+            flight.wait()
+            if let hit = cached(request, scope: scope) { return hit }
+            return try renderAndStore(request, key: key, render: render)
+        }
+        defer {
+            state.withLock { _ = $0.flights.removeValue(forKey: key) }
+            flight.land()
+        }
+        return try renderAndStore(request, key: key, render: render)
+    }
+
+    private func renderAndStore(_ request: HTTPRequest, key: Key, render: () throws -> JSONWriter) throws -> HTTPResponse {
         let now = Self.monotonicNanoseconds()
-        let generation = state.withLock { $0.generations[scope, default: 0] }
+        let generation = state.withLock { $0.generations[key.scope, default: 0] }
         let writer = try render()
         let etag = ConditionalGET.etag(writer.etagBasis)
         let response = HTTPResponse(status: 200, headers: ["ETag": etag, "Cache-Control": "no-cache",
@@ -58,7 +87,7 @@ public final class ResponseCache: Sendable {
         let entry = Entry(generation: generation, renderedAt: now, response: response, etag: etag)
         state.withLock { s in
             if s.entries.count >= capacity { s.entries.removeAll(keepingCapacity: true) }
-            s.entries[Key(scope: scope, target: request.target)] = entry
+            s.entries[key] = entry
         }
         return Self.conditional(request, entry)
     }
@@ -93,4 +122,13 @@ public final class ResponseCache: Sendable {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
+}
+
+/// One render in progress: waiters block until the renderer lands it (whatever the outcome).
+private final class RenderFlight: Sendable {
+    private let group = DispatchGroup()
+
+    init() { group.enter() }
+    func wait() { group.wait() }
+    func land() { group.leave() }
 }

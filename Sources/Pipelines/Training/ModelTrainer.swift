@@ -78,6 +78,11 @@ public struct ModelTrainer: Sendable {
         let forest = ConcurrentResult<RandomForest> {
             try RandomForest.fit(x: xTrain, y: yTrain, hyperparameters: rf, seed: seed &+ 1, binning: binning, threads: threads)
         }
+        // The regime model is small but serial; fitted alongside, it is not left for the end.
+        let volatility = split.train.map { x[$0, volatilityColumn] }
+        let regimeModel = ConcurrentResult<RegimeModel> {
+            try RegimeModel(fitting: xTrain, returns: yTrain, volatility: volatility, seed: seed &+ 5)
+        }
         let dirTrain = split.train.map { Double(direction[$0]) }
         let classifierHyperparameters = self.classifier
         let directionClassifier = ConcurrentResult<DirectionClassifier> {
@@ -109,8 +114,7 @@ public struct ModelTrainer: Sendable {
         let probabilities = classifier.predict(xHold)
         let classifierMetrics = ClassificationMetrics(probabilities: probabilities, labels: split.holdout.map { direction[$0] })
 
-        let volatility = split.train.map { x[$0, volatilityColumn] }
-        let regimes = try RegimeModel(fitting: xTrain, returns: yTrain, volatility: volatility, seed: seed &+ 5)
+        let regimes = try regimeModel.value()
 
         return Outcome(split: split, scaler: scaler, candidates: candidates, classifier: classifier,
                        classifierMetrics: classifierMetrics, regimes: regimes,

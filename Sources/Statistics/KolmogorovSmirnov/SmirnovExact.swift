@@ -1,8 +1,19 @@
+import Synchronization
+
 /// The exact null distribution of the two-sample KS statistic D (two-sided), by counting lattice
 /// paths as scipy does: Hodges' "inside" method with Viehmann's recursion for 1 − p (stable, no huge
 /// binomials), and a closed alternating sum when n1 == n2.
 enum SmirnovExact {
-    struct Outcome { var roundedStatistic: Double; var pValue: Double }
+    struct Outcome: Sendable { var roundedStatistic: Double; var pValue: Double }
+
+    /// Walks already done, by (n1, n2, h). The drift check tests dozens of feature columns of
+    /// the same two sizes every five minutes, and D only takes lcm(n1, n2) + 1 values, so the
+    /// same walks recur; each costs up to n_max · window cells. A pure function's results, so
+    /// sharing them across threads changes nothing but time.
+    private struct Walk: Hashable { var n1: Int; var n2: Int; var h: Int }
+    private static let walks = Mutex<[Walk: Outcome?]>([:])
+    /// Entries kept at most; the memo is emptied when it would grow beyond.
+    static let memoCapacity = 16_384
 
     /// P(D ≥ d) for samples of sizes n1 and n2; nil when the computation leaves [0, 1] or overflows
     /// (scipy then falls back to the asymptotic distribution).
@@ -12,9 +23,15 @@ enum SmirnovExact {
         let h = Int((d * Double(lcm)).rounded(.toNearestOrEven))
         let rounded = Double(h) / Double(lcm)
         if h == 0 { return Outcome(roundedStatistic: rounded, pValue: 1) }
+        let key = Walk(n1: n1, n2: n2, h: h)
+        if let known = walks.withLock({ $0[key] }) { return known }
         let p = n1 == n2 ? outsideSquare(n: n1, h: h) : outsideLines(n1, n2, g: g, h: h)
-        guard p.isFinite, p >= 0, p <= 1 else { return nil }
-        return Outcome(roundedStatistic: rounded, pValue: p)
+        let outcome = p.isFinite && p >= 0 && p <= 1 ? Outcome(roundedStatistic: rounded, pValue: p) : nil
+        walks.withLock { memo in
+            if memo.count >= memoCapacity { memo.removeAll(keepingCapacity: true) }
+            memo[key] = .some(outcome)
+        }
+        return outcome
     }
 
     /// P(D ≥ h/n) for two samples of size n: 2 Σ_k (−1)^(k−1) C(2n, n − k h) / C(2n, n), with each
