@@ -9,6 +9,7 @@
 #                  (default: "$SENTINEL_BIN serve --port {port}")
 #   PATH_UNDER_TEST  request path (default /v1)   ROUNDS (3)   DURATION (10s)
 #   CONNECTIONS (64)   THREADS (2)   SENTINEL_PORT (18080)   NGINX_PORT (18081)
+#   WARMUP (3s)    wrk run against each server before the recorded rounds (not reported)
 #   EVENT_LOOPS    sentinel event-loop threads, appended as --event-loops (default: the
 #                  server's default, one per CPU); EVENT_LOOPS=1 matches nginx's one worker
 set -euo pipefail
@@ -25,6 +26,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 NGINX=${NGINX:-/usr/sbin/nginx}
 EVENT_LOOPS=${EVENT_LOOPS:-}
+WARMUP=${WARMUP:-3s}
 
 work=$(mktemp -d)
 server_pid=""
@@ -100,6 +102,11 @@ summarize() {
     $1=="99%" { p99=ms($2) }
     END { printf "%s %.3f %.3f\n", rps, p50, p99 }' "$1"
 }
+
+# Warm both servers up (caches, page faults, the store's pages) before anything is recorded.
+for port in "$SENTINEL_PORT" "$NGINX_PORT"; do
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$port$PATH_UNDER_TEST" >/dev/null
+done
 
 : >"$work/sentinel.results"; : >"$work/nginx.results"
 for round in $(seq 1 "$ROUNDS"); do

@@ -50,6 +50,8 @@ print(f"runs: {runs}  trainings: {t['succeeded']} ok / {t['failed']} failed  mod
 print(f"predictions: {r['predictions']['total']}  promotions: {len(r['promotions'])}  rollbacks: {len(r['rollbacks'])}"
       f"  drift detected: {r['drift']['detected']}  alerts: {r['alerts']['total']}")
 PY
+echo "where the wall time went (sentinel simulate's own account):"
+grep '^wall ' "$work/simulate.err" | sed 's/^/  /' || true
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$SENTINEL_BIN" serve --no-scheduler --db "$work/sim.db" --assets bitcoin --port "$port" --log-level warning \

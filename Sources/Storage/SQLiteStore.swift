@@ -22,10 +22,10 @@ public final class SQLiteStore: Sendable {
     public enum Durability: Sendable, Hashable {
         /// `synchronous=FULL`: on disk, surviving power loss (what the API acknowledges).
         case acknowledged
-        /// `synchronous=NORMAL` in WAL mode: surviving a crash of the process but not of the
-        /// machine; the WAL is synced at checkpoints only. For stores that can be rebuilt
-        /// from their input, like a simulation's, where an fsync per transaction is most of
-        /// the wall time.
+        /// `synchronous=OFF` in WAL mode: surviving a crash of the process but not of the
+        /// machine; nothing is synced, not even at checkpoints. For stores that can be rebuilt
+        /// from their input, like a simulation's, where waiting for the disk is wall time
+        /// spent on nothing (a simulation writes a model's artifacts every few seconds).
         case rebuildable
     }
 
@@ -40,7 +40,7 @@ public final class SQLiteStore: Sendable {
             // GRDB turns the writer to synchronous=NORMAL when it enables WAL; acknowledged
             // writes must survive power loss, so the writer goes back to FULL (hardening §5).
             try pool.writeWithoutTransaction { db in
-                try db.execute(sql: durability == .acknowledged ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: durability == .acknowledged ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
             }
             try SQLiteSchema.migrator.migrate(pool)
         } catch {

@@ -40,6 +40,8 @@ public final class ResponseCache: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Pages at least this large are kept file-backed (``FileBackedBody``).
+    static let fileBodyMinimum = 16 * 1024
     /// Seconds an entry may be served.
     public let maxAge: Double
     /// Entries kept at most; the cache is cleared when it would grow beyond.
@@ -81,9 +83,12 @@ public final class ResponseCache: Sendable {
         let generation = state.withLock { $0.generations[key.scope, default: 0] }
         let writer = try render()
         let etag = ConditionalGET.etag(writer.etagBasis)
+        // A large page is kept in an in-memory file, so every hit is sent with sendfile(2).
+        let bytes = writer.bytes
+        let body: ResponseBody = bytes.count >= Self.fileBodyMinimum ? (FileBackedBody(bytes).map { .file($0) } ?? .bytes(bytes)) : .bytes(bytes)
         let response = HTTPResponse(status: 200, headers: ["ETag": etag, "Cache-Control": "no-cache",
                                                            "Content-Type": "application/json"],
-                                    body: .bytes(writer.bytes))
+                                    body: body)
         let entry = Entry(generation: generation, renderedAt: now, response: response, etag: etag)
         state.withLock { s in
             if s.entries.count >= capacity { s.entries.removeAll(keepingCapacity: true) }

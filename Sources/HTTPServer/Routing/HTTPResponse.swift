@@ -45,6 +45,17 @@ public enum ResponseBody: Sendable {
     /// (RFC 9112 §6.3 rule 8): no `Content-Length`, `Connection: close`, and the
     /// connection ends when the stream is closed by either side.
     case stream(ResponseStream)
+    /// A body of known length sent from an in-memory file with `sendfile(2)`.
+    case file(FileBackedBody)
+
+    /// The bytes of a body of known length; nil for a stream.
+    public var knownBytes: [UInt8]? {
+        switch self {
+        case .bytes(let b): b
+        case .file(let f): f.bytes
+        case .stream: nil
+        }
+    }
 }
 
 /// Reason phrases for status lines.

@@ -36,6 +36,9 @@ final class Connection {
     var inputStart = 0
     var output: [UInt8] = []
     var outputSent = 0
+    /// A file-backed body to send after `output`, and how much of it went out.
+    var file: FileBackedBody?
+    var fileSent = 0
 
     var headParser: RequestHeadParser
     var bodyParser: RequestBodyParser
@@ -68,5 +71,5 @@ final class Connection {
     }
 
     var unconsumedInput: Int { input.count - inputStart }
-    var unsentOutput: Int { output.count - outputSent }
+    var unsentOutput: Int { output.count - outputSent + (file.map { $0.count - fileSent } ?? 0) }
 }

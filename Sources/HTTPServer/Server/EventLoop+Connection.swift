@@ -2,6 +2,9 @@
 import Glibc
 #endif
 import Logging
+#if os(Linux)
+import CLinux
+#endif
 
 /// Reading, parsing, dispatching and writing for one connection (loop thread only).
 extension EventLoop {
@@ -257,6 +260,8 @@ extension EventLoop {
         c.exchange = nil
         var response = original
         let head = exchange.head
+        // A file body still going out must leave before anything queued after it.
+        queueRestOfFile(c)
         let isStream: Bool
         var streamToAttach: ResponseStream?
         if case .stream(let s) = response.body { isStream = true; streamToAttach = s } else { isStream = false }
@@ -268,15 +273,28 @@ extension EventLoop {
         let connectionHeader: ResponseEncoder.ConnectionHeader =
             close ? .close : (head.minorVersion == 0 ? .keepAlive : .none)
         var bodyBytes = 0
+        var unqueuedBody: [UInt8]?
         switch response.body {
         case .bytes(let body):
             let allowsBody = ResponseEncoder.allowsBody(response.status)
+            let nothingQueued = c.output.isEmpty
             ResponseEncoder.appendHead(to: &c.output, status: response.status, headers: response.headers,
                                        date: dateCache.line, requestID: exchange.requestID,
                                        contentLength: allowsBody ? body.count : nil, connection: connectionHeader)
             if allowsBody && head.method != .head {
-                c.output.append(contentsOf: body)
                 bodyBytes = body.count
+                // A large body (a cached page) goes to the socket from where it is, after the head.
+                if nothingQueued && body.count >= Self.unqueuedBodyMinimum { unqueuedBody = body } else { c.output.append(contentsOf: body) }
+            }
+        case .file(let file):
+            let allowsBody = ResponseEncoder.allowsBody(response.status)
+            ResponseEncoder.appendHead(to: &c.output, status: response.status, headers: response.headers,
+                                       date: dateCache.line, requestID: exchange.requestID,
+                                       contentLength: allowsBody ? file.count : nil, connection: connectionHeader)
+            if allowsBody && head.method != .head {
+                bodyBytes = file.count
+                c.file = file
+                c.fileSent = 0
             }
         case .stream:
             ResponseEncoder.appendHead(to: &c.output, status: response.status, headers: response.headers,
@@ -294,6 +312,41 @@ extension EventLoop {
         }
         c.phase = close ? .closing : .head
         c.idleSince = now
+        if let unqueuedBody { sendHead(c, then: unqueuedBody) } else { flush(c) }
+    }
+
+    /// Bodies at least this large are sent without first being copied behind their head.
+    static let unqueuedBodyMinimum = 8 * 1024
+
+    /// Sends the queued head and `body` in one `sendmsg`, so a large body is not copied into
+    /// the output buffer first; what the socket does not take is queued and sent by `flush`
+    /// as usual (which also handles any error). Requires the output to hold only that head.
+    private func sendHead(_ c: Connection, then body: [UInt8]) {
+        let headCount = c.output.count
+        var n: Int
+        repeat {
+            n = c.output.withUnsafeMutableBytes { head in
+                body.withUnsafeBytes { bytes in
+                    var parts = [iovec(iov_base: head.baseAddress, iov_len: head.count),
+                                 iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)]
+                    return parts.withUnsafeMutableBufferPointer { iov in
+                        var message = msghdr()
+                        message.msg_iov = iov.baseAddress
+                        message.msg_iovlen = iov.count
+                        return sendmsg(c.fd, &message, Int32(MSG_NOSIGNAL))
+                    }
+                }
+            }
+        } while n < 0 && errno == EINTR
+        let taken = max(0, n)
+        if taken > 0 { c.writeProgress = now }
+        if taken >= headCount {
+            c.output.removeAll(keepingCapacity: true)
+            c.output.append(contentsOf: body[(taken - headCount)...])
+        } else {
+            c.outputSent = taken
+            c.output.append(contentsOf: body)
+        }
         flush(c)
     }
 
@@ -336,9 +389,11 @@ extension EventLoop {
 
     /// Writes as much output as the socket takes; finishes closing once everything is sent.
     func flush(_ c: Connection) {
+        // With a file body to follow, MSG_MORE lets the head leave in the body's first segment.
+        let flags = Int32(MSG_NOSIGNAL) | (c.file != nil ? Int32(MSG_MORE) : 0)
         while c.outputSent < c.output.count {
             let n = c.output.withUnsafeBytes { raw in
-                send(c.fd, raw.baseAddress! + c.outputSent, raw.count - c.outputSent, Int32(MSG_NOSIGNAL))
+                send(c.fd, raw.baseAddress! + c.outputSent, raw.count - c.outputSent, flags)
             }
             if n > 0 {
                 c.outputSent += n
@@ -351,13 +406,44 @@ extension EventLoop {
                 return
             }
         }
-        if c.outputSent == c.output.count {
+        if c.outputSent == c.output.count, sendFile(c) {
             c.output.removeAll(keepingCapacity: c.output.capacity <= 64 * 1024)
             c.outputSent = 0
             c.writeProgress = 0
             if c.phase == .closing { beginLinger(c) }
         }
-        c.stream?.updateInFlight(c.unsentOutput)
+        if !c.closed { c.stream?.updateInFlight(c.unsentOutput) }
+    }
+
+    /// Sends what is left of the connection's file body with `sendfile`; true once none is left
+    /// (or there was none), false while the socket is full or after closing on an error.
+    private func sendFile(_ c: Connection) -> Bool {
+        guard let file = c.file else { return true }
+        while c.fileSent < file.count {
+            var offset = off_t(c.fileSent)
+            let n = sendfile(c.fd, file.fd, &offset, file.count - c.fileSent)
+            if n > 0 {
+                c.fileSent += n
+                c.writeProgress = now
+                continue
+            }
+            let code = errno
+            if n < 0 && code == EINTR { continue }
+            if n < 0 && (code == EAGAIN || code == EWOULDBLOCK) { return false }
+            closeConnection(c)
+            return false
+        }
+        c.file = nil
+        c.fileSent = 0
+        return true
+    }
+
+    /// Moves the unsent part of a file body into `output`, so what is queued next follows it.
+    private func queueRestOfFile(_ c: Connection) {
+        guard let file = c.file else { return }
+        c.output.append(contentsOf: file.bytes[c.fileSent...])
+        c.file = nil
+        c.fileSent = 0
     }
 
     /// Half-closes and discards input for a moment so the client reads our final response
