@@ -49,35 +49,9 @@ public struct RandomForest: Explainable, Hashable, Codable, TreeEnsembleModel {
     public static func fit(x: Matrix, y: [Double], hyperparameters hp: Hyperparameters = .init(),
                            seed: UInt64, binning: HistogramBinning? = nil,
                            threads: Int = 0) throws(LearningError) -> RandomForest {
-        try TreeHyperparameterCheck.require(hp.treeCount >= 1, "treeCount \(hp.treeCount) < 1")
-        try TreeHyperparameterCheck.require(hp.maxDepth >= 0, "maxDepth \(hp.maxDepth) < 0")
-        try TreeHyperparameterCheck.require(hp.minSamplesLeaf >= 1, "minSamplesLeaf \(hp.minSamplesLeaf) < 1")
-        try TreeHyperparameterCheck.require(hp.maxFeatures > 0 && hp.maxFeatures <= 1, "maxFeatures \(hp.maxFeatures) not in (0, 1]")
-        let set = try TreeTrainingSet(x: x, y: y, binning: binning, maxBins: hp.maxBins)
-        let grower = set.grower
-        let n = set.rows
-        var master = SplitMix64(seed: seed)
-        let seeds = (0..<hp.treeCount).map { _ in master.next() }
-        let settings = TreeGrowthSettings(maxDepth: hp.maxDepth, minSamplesLeaf: hp.minSamplesLeaf,
-                                          featureFraction: hp.maxFeatures, randomTieBreak: true)
-        let targets = set.targets
-        let trees = ParallelWork.map(count: hp.treeCount, threads: ParallelWork.threads(threads)) { t in
-            var rng = SplitMix64(seed: seeds[t])
-            var weight = [Double](repeating: hp.bootstrap ? 0 : 1, count: n)
-            if hp.bootstrap {
-                for _ in 0..<n { weight[Int(rng.next().multipliedFullWidth(by: UInt64(n)).high)] += 1 }
-            }
-            var g = [Double](repeating: 0, count: n)
-            var rows = [Int32]()
-            rows.reserveCapacity(n)
-            for r in 0..<n where weight[r] > 0 {
-                g[r] = -weight[r] * targets[r]
-                rows.append(Int32(r))
-            }
-            return grower.grow(gradients: g, hessians: weight, rows: rows, settings: settings, rng: &rng).tree
-        }
-        let ensemble = TreeEnsemble(base: 0, scale: 1 / Double(hp.treeCount), featureCount: set.features, trees: trees)
-        return RandomForest(hyperparameters: hp, ensemble: ensemble)
+        let growth = try Growth(x: x, y: y, hyperparameters: hp, seed: seed, binning: binning)
+        ParallelWork.forEach(count: ParallelWork.threads(threads), threads: ParallelWork.threads(threads)) { _ in growth.help() }
+        return growth.forest()
     }
 
     init(hyperparameters: Hyperparameters, ensemble: TreeEnsemble) {

@@ -71,26 +71,27 @@ public struct ModelTrainer: Sendable {
         }
 
         let binning = try HistogramBinning(x: xTrain)
-        let rf = randomForest, gb = gradientBoosting, xgb = xgboost, threads = threads
-        // The forest and the XGBoost-style model grow on threads of their own while the other
-        // boosters fit here: boosting's serial stretches (one tree after another) leave cores
-        // idle that the other fits fill. Results do not depend on it (each fit is seeded).
-        let forest = ConcurrentResult<RandomForest> {
-            try RandomForest.fit(x: xTrain, y: yTrain, hyperparameters: rf, seed: seed &+ 1, binning: binning, threads: threads)
+        let rf = randomForest, gb = gradientBoosting, xgb = xgboost, classifierHyperparameters = self.classifier
+        let threads = threads, cores = threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Two lanes of serial fits, the forest's trees filling whatever cores they leave:
+        // this thread fits gradient boosting then the classifier, a second the XGBoost-style
+        // model then the regimes, and each turns to growing forest trees when done (as do any
+        // further cores from the start). No core idles while another still has work, and no
+        // fit's threads compete with another's. Results do not depend on it: each fit is
+        // seeded and the forest collects its trees in order.
+        let forestGrowth = ConcurrentResult<RandomForest.Growth> {
+            try RandomForest.Growth(x: xTrain, y: yTrain, hyperparameters: rf, seed: seed &+ 1, binning: binning)
         }
-        // The regime model is small but serial; fitted alongside, it is not left for the end.
         let volatility = split.train.map { x[$0, volatilityColumn] }
-        let regimeModel = ConcurrentResult<RegimeModel> {
-            try RegimeModel(fitting: xTrain, returns: yTrain, volatility: volatility, seed: seed &+ 5)
+        let secondLane = ConcurrentResult<(XGBoostRegressor, RegimeModel)> {
+            defer { (try? forestGrowth.value())?.help() }
+            let sketch = try XGBoostRegressor.fit(x: xTrain, y: yTrain, hyperparameters: xgb, seed: seed &+ 3,
+                                                  binning: binning, threads: threads)
+            let regimes = try RegimeModel(fitting: xTrain, returns: yTrain, volatility: volatility, seed: seed &+ 5)
+            return (sketch, regimes)
         }
-        let dirTrain = split.train.map { Double(direction[$0]) }
-        let classifierHyperparameters = self.classifier
-        let directionClassifier = ConcurrentResult<DirectionClassifier> {
-            try DirectionClassifier.fit(x: xTrain, y: dirTrain, hyperparameters: classifierHyperparameters,
-                                        seed: seed &+ 4, binning: binning, threads: threads)
-        }
-        let sketchBoosting = ConcurrentResult<XGBoostRegressor> {
-            try XGBoostRegressor.fit(x: xTrain, y: yTrain, hyperparameters: xgb, seed: seed &+ 3, binning: binning, threads: threads)
+        for _ in 2..<max(2, cores) {
+            _ = ConcurrentResult<Void> { (try? forestGrowth.value())?.help() }
         }
         try add(.persistence, .object([])) { .persistence(Persistence(featureCount: x.columns)) }
         try add(.ridge, .object([("alpha", .number(ridgeAlpha))])) {
@@ -100,21 +101,23 @@ public struct ModelTrainer: Sendable {
                                             ("learning_rate", .number(gb.learningRate))])) {
             .gradientBoosting(try GradientBoosting.fit(x: xTrain, y: yTrain, hyperparameters: gb, seed: seed &+ 2, binning: binning, threads: threads))
         }
+        let dirTrain = split.train.map { Double(direction[$0]) }
+        let classifier = try DirectionClassifier.fit(x: xTrain, y: dirTrain, hyperparameters: classifierHyperparameters,
+                                                     seed: seed &+ 4, binning: binning, threads: threads)
+        let forest = try forestGrowth.value()
+        forest.help()
+        let (sketch, regimes) = try secondLane.value()
         try add(.xgboost, .object([("trees", .number(Double(xgb.treeCount))), ("max_depth", .number(Double(xgb.maxDepth))),
                                    ("learning_rate", .number(xgb.learningRate)), ("lambda", .number(xgb.lambda)),
                                    ("min_child_weight", .number(xgb.minChildWeight))])) {
-            .xgboost(try sketchBoosting.value())
+            .xgboost(sketch)
         }
-
         try add(.randomForest, .object([("trees", .number(Double(rf.treeCount))), ("max_depth", .number(Double(rf.maxDepth))),
                                         ("max_features", .number(rf.maxFeatures)), ("bootstrap", .bool(rf.bootstrap))])) {
-            .randomForest(try forest.value())
+            .randomForest(forest.forest())
         }
-        let classifier = try directionClassifier.value()
         let probabilities = classifier.predict(xHold)
         let classifierMetrics = ClassificationMetrics(probabilities: probabilities, labels: split.holdout.map { direction[$0] })
-
-        let regimes = try regimeModel.value()
 
         return Outcome(split: split, scaler: scaler, candidates: candidates, classifier: classifier,
                        classifierMetrics: classifierMetrics, regimes: regimes,
