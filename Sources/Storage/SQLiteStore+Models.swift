@@ -19,8 +19,22 @@ extension SQLiteStore: ModelStore {
                                   directionalAccuracy: row.doubleOrNaN(14), skill: row.doubleOrNaN(15),
                                   persistenceRMSE: row.doubleOrNaN(16)),
             sha256: row[17], artifactFormat: row[18],
-            featureImportance: try JSONText.decode([FeatureImportance].self, from: row[19]),
+            featureImportance: try featureImportance(row[19]),
             runID: try row.optionalULID(20))
+    }
+
+    /// `[{"feature": …, "importance": …}, …]` through the store's own JSON reader: versions are
+    /// read at every inference and validation run, and Foundation's decoder was most of that.
+    static func featureImportance(_ text: String) throws -> [FeatureImportance] {
+        guard case .array(let items) = try JSONValueText.decode(text) else {
+            throw StoreError.corrupt("feature importance is not a JSON array")
+        }
+        return try items.map { item in
+            guard let feature = item["feature"]?.stringValue, let importance = item["importance"]?.doubleValue else {
+                throw StoreError.corrupt("feature importance entry without a feature name and a number: \(item)")
+            }
+            return FeatureImportance(feature: feature, importance: importance)
+        }
     }
 
     private static func fetchVersions(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> [ModelVersion] {
@@ -135,6 +149,18 @@ extension SQLiteStore: ModelStore {
         return Page(fetched: fetched, limit: query.limit) { PageCursor(time: $0.at, id: $0.id.string) }
     }
 
+    /// Unpinned artifacts of versions that are neither production nor challengers and have at
+    /// least `?` (twice: the limit, then the bound) newer versions of their asset. The count
+    /// reads only the newer versions' range of `model_versions_by_asset`.
+    static let unpinnedBeyondKeepSQL = """
+        SELECT v.id FROM model_artifacts a JOIN model_versions v ON v.id = a.model_id
+        WHERE a.pinned = 0 AND v.stage NOT IN ('production', 'challenger')
+          AND (SELECT count(*) FROM (
+                  SELECT 1 FROM model_versions newer
+                  WHERE newer.asset = v.asset AND (newer.created_at, newer.id) > (v.created_at, v.id)
+                  LIMIT ?)) >= ?
+        """
+
     public func pruneArtifacts(keepPerAsset: Int) throws -> Int {
         let keep = max(0, keepPerAsset)
         return try write { db in
@@ -150,15 +176,7 @@ extension SQLiteStore: ModelStore {
             // asset, except those that may still be loaded: production, challengers, and the
             // version the latest change of production replaced (the rollback target).
             try db.execute(sql: """
-                DELETE FROM model_artifacts WHERE pinned = 0 AND model_id IN (
-                    SELECT v.id FROM model_artifacts a JOIN model_versions v ON v.id = a.model_id
-                    WHERE a.pinned = 0 AND v.stage NOT IN ('production', 'challenger')
-                      AND (SELECT count(*) FROM (
-                              SELECT 1 FROM model_versions newer
-                              WHERE newer.asset = v.asset
-                                AND (newer.created_at > v.created_at OR (newer.created_at = v.created_at AND newer.id > v.id))
-                              LIMIT ?)) >= ?
-                ) AND model_id NOT IN (
+                DELETE FROM model_artifacts WHERE pinned = 0 AND model_id IN (\(Self.unpinnedBeyondKeepSQL)) AND model_id NOT IN (
                     SELECT from_id FROM production_changes latest
                     WHERE from_id IS NOT NULL AND latest.id = (
                         SELECT id FROM production_changes p WHERE p.asset = latest.asset ORDER BY at DESC, id DESC LIMIT 1)

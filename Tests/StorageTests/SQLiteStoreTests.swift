@@ -131,6 +131,15 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("retention looks only at unpinned artifacts and counts only newer versions")
+    func retentionQueryPlan() throws {
+        let store = try SQLiteStore.temporary()
+        let plan = try store.queryPlan(SQLiteStore.unpinnedBeyondKeepSQL, arguments: [50, 50])
+        #expect(plan.contains("SCAN a USING INDEX model_artifacts_unpinned"), "\(plan)")
+        #expect(plan.contains("SEARCH newer USING COVERING INDEX model_versions_by_asset (asset=? AND created_at>?)"), "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN v") || $0.hasPrefix("SCAN newer") }, "\(plan)")
+    }
+
     @Test("the bar page and prediction page queries are index range scans")
     func queryPlans() throws {
         let store = try SQLiteStore.temporary()
