@@ -15,7 +15,7 @@ enum SQLiteSchema {
         m.registerMigration("v1-runs") { db in try db.execute(sql: runs) }
         m.registerMigration("v1-monitoring") { db in try db.execute(sql: monitoring) }
         m.registerMigration("v2-history-indexes") { db in try db.execute(sql: historyIndexes) }
-        m.registerMigration("v3-pins-and-review-counts") { db in try db.execute(sql: pinsAndReviewCounts) }
+        m.registerMigration("v3-pins-and-counts") { db in try db.execute(sql: pinsAndCounts) }
         return m
     }()
 
@@ -29,12 +29,15 @@ enum SQLiteSchema {
     /// and every kept artifact, tens of milliseconds per training by the end.
     /// `predictions_validated` also carries `outcome`, the column its condition reads, so the
     /// live review's count of a model's validated predictions reads the index alone (SQLite
-    /// does not count a partial index's condition as covered by it).
-    static let pinsAndReviewCounts = """
+    /// does not count a partial index's condition as covered by it). `feature_rows_completeness`
+    /// lets the drift check count its reference window's complete rows (every five minutes)
+    /// from an index instead of reading each row's feature vector.
+    static let pinsAndCounts = """
         ALTER TABLE model_artifacts ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX model_artifacts_unpinned ON model_artifacts (model_id) WHERE pinned = 0;
         DROP INDEX predictions_validated;
         CREATE INDEX predictions_validated ON predictions (asset, model_id, target_time, id, outcome) WHERE outcome IS NOT NULL;
+        CREATE INDEX feature_rows_completeness ON feature_rows (asset, feature_set, time, complete, future_price);
         """
 
     static let historyIndexes = """

@@ -12,12 +12,44 @@ extension SQLiteStore: DriftStore {
                     referenceFrom: row.timestamp(4), referenceTo: row.timestamp(5), currentFrom: row.timestamp(6),
                     currentTo: row.timestamp(7), score: row.doubleOrNaN(8), shareDrifted: row.doubleOrNaN(9),
                     detected: row[10], consecutive: row[11],
-                    features: try JSONText.decode([FeatureDrift].self, from: row[12]),
+                    features: try features(row[12]),
                     triggeredRunID: try row.optionalULID(13))
     }
 
+    /// The per-feature results as JSON text, keys sorted as Foundation's encoder wrote them,
+    /// through the store's own JSON writer and reader: every drift check writes a report and
+    /// reads the previous one, and Foundation's coders were most of that.
+    static func featuresText(_ features: [FeatureDrift]) -> String {
+        JSONValueText.encode(.array(features.map { f in
+            .object([("adjustedPValue", .number(f.adjustedPValue)), ("deciding", .bool(f.deciding)),
+                     ("drifted", .bool(f.drifted)), ("feature", .string(f.feature)), ("ksStatistic", .number(f.ksStatistic)),
+                     ("pValue", .number(f.pValue)), ("psi", .number(f.psi))])
+        }))
+    }
+
+    static func features(_ text: String) throws -> [FeatureDrift] {
+        guard case .array(let items) = try JSONValueText.decode(text) else { throw StoreError.corrupt("drift features are not a JSON array") }
+        return try items.map { item in
+            func number(_ key: String) throws -> Double {
+                switch item[key] {
+                case .number(let d)?: return d
+                case .null?: return .nan   // a non-finite value is written as null
+                default: throw StoreError.corrupt("drift feature entry without a number '\(key)': \(item)")
+                }
+            }
+            func flag(_ key: String) throws -> Bool {
+                guard case .bool(let b)? = item[key] else { throw StoreError.corrupt("drift feature entry without '\(key)': \(item)") }
+                return b
+            }
+            guard let feature = item["feature"]?.stringValue else { throw StoreError.corrupt("drift feature entry without a name: \(item)") }
+            return FeatureDrift(feature: feature, ksStatistic: try number("ksStatistic"), pValue: try number("pValue"),
+                                adjustedPValue: try number("adjustedPValue"), psi: try number("psi"),
+                                drifted: try flag("drifted"), deciding: try flag("deciding"))
+        }
+    }
+
     public func insert(_ r: DriftReport) throws {
-        let features = try JSONText.encode(r.features)
+        let features = Self.featuresText(r.features)
         try write { db in
             try db.execute(sql: "INSERT INTO drift_reports (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [r.id.string, r.asset.rawValue, r.featureSet, r.createdAt.milliseconds,

@@ -91,19 +91,26 @@ extension SQLiteStore: FeatureStore {
 
     public func rows(asset: AssetID, featureSet: String, from: Timestamp, to: Timestamp,
                      selection: FeatureRowSelection) throws -> [FeatureRow] {
-        let sql = "SELECT \(Self.rowColumns) FROM feature_rows WHERE asset = ? AND feature_set = ? AND time >= ? AND time <= ?"
-            + Self.filter(selection) + " ORDER BY time"
-        return try read { db in
-            try Self.fetchRows(db, sql: sql, [asset.rawValue, featureSet, from.milliseconds, to.milliseconds])
+        try read { db in
+            try Self.fetchRows(db, sql: Self.rowsSQL(selection), [asset.rawValue, featureSet, from.milliseconds, to.milliseconds])
         }
+    }
+
+    /// Rows of one asset and feature set in a time range, read along the primary key.
+    static func rowsSQL(_ selection: FeatureRowSelection) -> String {
+        "SELECT \(rowColumns) FROM feature_rows WHERE asset = ? AND feature_set = ? AND time >= ? AND time <= ?"
+            + filter(selection) + " ORDER BY time"
+    }
+
+    /// How many rows a range holds, counted from `feature_rows_completeness` alone.
+    static func rowCountSQL(_ selection: FeatureRowSelection) -> String {
+        "SELECT count(*) FROM feature_rows WHERE asset = ? AND feature_set = ? AND time >= ? AND time <= ?" + filter(selection)
     }
 
     public func rowCount(asset: AssetID, featureSet: String, from: Timestamp, to: Timestamp,
                          selection: FeatureRowSelection) throws -> Int {
-        let sql = "SELECT count(*) FROM feature_rows WHERE asset = ? AND feature_set = ? AND time >= ? AND time <= ?"
-            + Self.filter(selection)
-        return try read { db in
-            try Int.fetchOne(db.cachedStatement(sql: sql),
+        try read { db in
+            try Int.fetchOne(db.cachedStatement(sql: Self.rowCountSQL(selection)),
                              arguments: [asset.rawValue, featureSet, from.milliseconds, to.milliseconds]) ?? 0
         }
     }

@@ -1,6 +1,7 @@
+import Foundation
 import Testing
 import Domain
-import Storage
+@testable import Storage
 
 @Suite("Alerts, webhooks, drift reports and the event log")
 struct MonitoringStoreTests {
@@ -73,6 +74,20 @@ struct MonitoringStoreTests {
         }
         #expect(try store.latest(asset: TestData.btc) == reports[2])
         #expect(try store.reports(asset: TestData.btc, query: PageQuery()).items == reports.reversed())
+    }
+
+    @Test("drift features written by Foundation's encoder read back the same as the store's own")
+    func driftFeaturesOfBothWriters() throws {
+        let features = [FeatureDrift(feature: "rsi", ksStatistic: 0.31, pValue: 1.0e-05, adjustedPValue: 0.01, psi: 0.22,
+                                     drifted: true, deciding: true),
+                        FeatureDrift(feature: "close", ksStatistic: 0.5, pValue: 0.2, adjustedPValue: 1, psi: 3.5,
+                                     drifted: false, deciding: false)]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let foundation = String(decoding: try encoder.encode(features), as: UTF8.self)
+        #expect(try SQLiteStore.features(foundation) == features)
+        #expect(try SQLiteStore.features(SQLiteStore.featuresText(features)) == features)
+        #expect(throws: StoreError.self) { try SQLiteStore.features(#"[{"feature":"rsi"}]"#) }
     }
 
     @Test("the event log resumes after a given id")

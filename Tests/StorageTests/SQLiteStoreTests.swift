@@ -131,6 +131,19 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("feature rows are read along the primary key and counted from an index alone")
+    func featureRowQueryPlans() throws {
+        let store = try SQLiteStore.temporary()
+        let arguments: StatementArguments = ["bitcoin", "v1", 0, 1]
+        for selection in [FeatureRowSelection.all, .complete, .completeWithTargets] {
+            let rows = try store.queryPlan(SQLiteStore.rowsSQL(selection), arguments: arguments)
+            #expect(rows == ["SEARCH feature_rows USING PRIMARY KEY (asset=? AND feature_set=? AND time>? AND time<?)"], "\(rows)")
+            let count = try store.queryPlan(SQLiteStore.rowCountSQL(selection), arguments: arguments)
+            #expect(count == ["SEARCH feature_rows USING COVERING INDEX feature_rows_completeness (asset=? AND feature_set=? AND time>? AND time<?)"],
+                    "\(count)")
+        }
+    }
+
     @Test("retention looks only at unpinned artifacts and counts only newer versions")
     func retentionQueryPlan() throws {
         let store = try SQLiteStore.temporary()
