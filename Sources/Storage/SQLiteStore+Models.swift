@@ -30,10 +30,14 @@ extension SQLiteStore: ModelStore {
             throw StoreError.corrupt("feature importance is not a JSON array")
         }
         return try items.map { item in
-            guard let feature = item["feature"]?.stringValue, let importance = item["importance"]?.doubleValue else {
-                throw StoreError.corrupt("feature importance entry without a feature name and a number: \(item)")
+            guard let feature = item["feature"]?.stringValue else {
+                throw StoreError.corrupt("feature importance entry without a feature name: \(item)")
             }
-            return FeatureImportance(feature: feature, importance: importance)
+            switch item["importance"] {
+            case .number(let importance)?: return FeatureImportance(feature: feature, importance: importance)
+            case .null?: return FeatureImportance(feature: feature, importance: .nan)   // written for a non-finite value
+            default: throw StoreError.corrupt("feature importance entry without a number: \(item)")
+            }
         }
     }
 
@@ -46,18 +50,31 @@ extension SQLiteStore: ModelStore {
     }
 
     public func register(_ version: ModelVersion, artifact: [UInt8]) throws {
-        let v = version, m = version.metrics
-        let hyper = JSONValueText.encode(v.hyperparameters), importance = try JSONText.encode(v.featureImportance)
-        try write { db in
-            try db.execute(sql: "INSERT INTO model_versions (\(Self.versionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [v.id.string, v.asset.rawValue, v.family.rawValue, v.featureSet, v.stage.rawValue,
-                                       v.createdAt.milliseconds, v.window.from.milliseconds, v.window.to.milliseconds,
-                                       v.window.trainRows, v.window.holdoutRows, hyper, m.rmse, m.mae, m.r2,
-                                       m.directionalAccuracy, m.skill, m.persistenceRMSE, v.sha256, v.artifactFormat,
-                                       importance, v.runID?.string])
-            try db.execute(sql: "INSERT INTO model_artifacts (model_id, bytes) VALUES (?, ?)",
-                           arguments: [v.id.string, Data(artifact)])
+        try registerAll([(version, artifact)])
+    }
+
+    public func registerAll(_ versions: [(version: ModelVersion, artifact: [UInt8])]) throws {
+        let rows = versions.map { v, artifact -> (ModelVersion, String, String, [UInt8]) in
+            (v, JSONValueText.encode(v.hyperparameters), Self.featureImportanceText(v.featureImportance), artifact)
         }
+        try write { db in
+            for (v, hyper, importance, artifact) in rows {
+                let m = v.metrics
+                try db.cachedStatement(sql: "INSERT INTO model_versions (\(Self.versionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .execute(arguments: [v.id.string, v.asset.rawValue, v.family.rawValue, v.featureSet, v.stage.rawValue,
+                                         v.createdAt.milliseconds, v.window.from.milliseconds, v.window.to.milliseconds,
+                                         v.window.trainRows, v.window.holdoutRows, hyper, m.rmse, m.mae, m.r2,
+                                         m.directionalAccuracy, m.skill, m.persistenceRMSE, v.sha256, v.artifactFormat,
+                                         importance, v.runID?.string])
+                try db.cachedStatement(sql: "INSERT INTO model_artifacts (model_id, bytes) VALUES (?, ?)")
+                    .execute(arguments: [v.id.string, Data(artifact)])
+            }
+        }
+    }
+
+    /// `[{"feature": …, "importance": …}, …]`, the form ``featureImportance(_:)`` reads.
+    static func featureImportanceText(_ items: [FeatureImportance]) -> String {
+        JSONValueText.encode(.array(items.map { .object([("feature", .string($0.feature)), ("importance", .number($0.importance))]) }))
     }
 
     public func version(id: ULID) throws -> ModelVersion? {

@@ -10,15 +10,28 @@ import Testing
 @Suite struct SimulationEngineTests {
     static let start = Timestamp(milliseconds: 1_744_675_200_000)
 
-    func simulate(hours: Int64, pipelines: [any Pipeline] = PipelineKind.allCases.map { FakePipeline($0) }) throws -> SimulationReport {
+    func simulate(hours: Int64, pipelines: [any Pipeline] = PipelineKind.allCases.map { FakePipeline($0) },
+                  observers: [any RunObserver] = []) throws -> SimulationReport {
         let store = try SQLiteStore.temporary()
         let clock = ManualWallClock(Self.start)
         let queue = RunQueue(store: store, ids: ULIDGenerator(clock: clock, seed: 42), clock: clock)
         let engine = SimulationEngine(
             settings: SimulationSettings(assets: [AssetID("bitcoin")], from: Self.start, to: Self.start + .hours(hours)),
             queue: queue, pipelines: pipelines, store: store, clock: clock, setClock: { clock.set($0) },
-            logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() }))
+            observers: observers, logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() }))
         return try engine.run()
+    }
+
+    @Test func wallTimesCountEveryFinishedRunOfEachPipeline() throws {
+        let times = PipelineWallTimes()
+        let report = try simulate(hours: 1, observers: [times])
+        let counts = Dictionary(uniqueKeysWithValues: times.entries.map { ($0.pipeline.rawValue, $0.runs) })
+        let expected = Dictionary(uniqueKeysWithValues: report.runs.map { ($0.pipeline, $0.succeeded + $0.failed + $0.cancelled) })
+        #expect(counts == expected)
+        #expect(times.entries.allSatisfy { $0.seconds >= 0 })
+        #expect(zip(times.entries, times.entries.dropFirst()).allSatisfy { $0.seconds >= $1.seconds })
+        #expect(times.lines.count == times.entries.count)
+        #expect(times.lines.allSatisfy { $0.hasPrefix("wall pipeline=") && $0.contains(" runs=") && $0.contains(" ms_per_run=") })
     }
 
     @Test func sixSimulatedHoursRunTheWholeScheduleWithExactCounts() throws {

@@ -33,6 +33,19 @@ struct TreeDeterminismTests {
         #expect(one == three)
     }
 
+    @Test("a forest grown by helpers joining at different moments equals the one-thread fit")
+    func forestGrowthSharedByLateHelpers() async throws {
+        let d = try Self.data()
+        let one = try RandomForest.fit(x: d.trainX, y: d.trainY, hyperparameters: Self.small, seed: 5, threads: 1)
+        let growth = try RandomForest.Growth(x: d.trainX, y: d.trainY, hyperparameters: Self.small, seed: 5)
+        // One helper starts at once, another after a pause, and the caller takes what is left.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { growth.help() }
+            group.addTask { try? await Task.sleep(for: .milliseconds(20)); growth.help() }
+        }
+        #expect(growth.forest() == one)
+    }
+
     @Test("boosted models are identical on 1 and 4 threads (30 days: parallel split finding)")
     func boostingThreads() throws {
         let d = try #require(Window.thirtyDay.prepared)

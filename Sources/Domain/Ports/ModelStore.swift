@@ -17,6 +17,9 @@ public protocol ModelStore: Sendable {
     /// Stores the version and its artifact in one transaction. A version registered as
     /// `production` must not collide with an existing production version (``StoreError/conflict(_:)``).
     func register(_ version: ModelVersion, artifact: [UInt8]) throws
+    /// Stores several versions with their artifacts in one transaction (a training run's
+    /// models): all or none.
+    func registerAll(_ versions: [(version: ModelVersion, artifact: [UInt8])]) throws
     func version(id: ULID) throws -> ModelVersion?
     /// Versions newest first (cursor: created time and id).
     func versions(filter: ModelVersionFilter, query: PageQuery) throws -> Page<ModelVersion>

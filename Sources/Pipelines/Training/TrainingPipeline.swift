@@ -2,6 +2,7 @@ public import Domain
 import Learning
 import Foundation
 import Logging
+import Synchronization
 
 /// The training pipeline (design.md §2): for each asset, train every family on the
 /// training window, evaluate on a purged hold-out against persistence, register every model
@@ -74,8 +75,10 @@ public struct TrainingPipeline: Pipeline {
         let trainWindow = TrainingWindow(from: first.time, to: last.time, trainRows: outcome.split.train.count,
                                          holdoutRows: outcome.split.holdout.count)
 
-        // Companions first, so the regressors can name them in their bundle.
-        let classifierID = try register(asset: asset, payload: .directionClassifier(outcome.classifier), scaler: outcome.scaler,
+        // Companions first, so the regressors can name them in their bundle. Versions are
+        // written together once every artifact is encoded (see `commit`).
+        var pending: [PendingVersion] = []
+        let classifierID = stage(&pending, asset: asset, payload: .directionClassifier(outcome.classifier), scaler: outcome.scaler,
                                         window: trainWindow, hyperparameters: .object([
                                             ("trees", .number(Double(trainer.classifier.treeCount))),
                                             ("max_depth", .number(Double(trainer.classifier.maxDepth))),
@@ -83,7 +86,7 @@ public struct TrainingPipeline: Pipeline {
                                             ("holdout_accuracy", .number(outcome.classifierMetrics.accuracy)),
                                             ("holdout_roc_auc", outcome.classifierMetrics.rocAUC.map { .number($0) } ?? .null)]),
                                         metrics: persistenceOnly(outcome), importance: outcome.classifier.featureImportance, run: run)
-        let regimesID = try register(asset: asset, payload: .regimes(outcome.regimes), scaler: outcome.scaler, window: trainWindow,
+        let regimesID = stage(&pending, asset: asset, payload: .regimes(outcome.regimes), scaler: outcome.scaler, window: trainWindow,
                                      hyperparameters: .object([("components", .number(5)), ("clusters", .number(4))]),
                                      metrics: persistenceOnly(outcome), importance: [], run: run)
         let bundle: JSONValue = .object([("direction_classifier", .string(classifierID.string)), ("regimes", .string(regimesID.string))])
@@ -94,7 +97,7 @@ public struct TrainingPipeline: Pipeline {
         for c in outcome.candidates {
             var hp = c.hyperparameters
             if case .object(var fields) = hp { fields.append(("bundle", bundle)); hp = .object(fields) }
-            let id = try register(asset: asset, payload: c.payload, scaler: outcome.scaler, window: trainWindow,
+            let id = stage(&pending, asset: asset, payload: c.payload, scaler: outcome.scaler, window: trainWindow,
                                   hyperparameters: hp, metrics: c.metrics, importance: c.importance, run: run)
             if c.family == winnerFamily { winnerID = id }
             familyReports.append(.object([
@@ -103,6 +106,7 @@ public struct TrainingPipeline: Pipeline {
                 ("directional_accuracy", .number(c.metrics.directionalAccuracy)), ("skill", .number(c.metrics.skill)),
                 ("beats_baseline", .bool(c.metrics.beatsBaseline)), ("fit_seconds", .number(c.fitSeconds))]))
         }
+        try commit(pending, run: run)
 
         var promotion: JSONValue = .null
         if let winnerID {
@@ -148,20 +152,52 @@ public struct TrainingPipeline: Pipeline {
             ?? ModelMetrics(rmse: 0, mae: 0, r2: 0, directionalAccuracy: 0, skill: 0, persistenceRMSE: 0)
     }
 
-    private func register(asset: AssetID, payload: ModelPayload, scaler: StandardScaler, window: TrainingWindow,
-                          hyperparameters: JSONValue, metrics: ModelMetrics, importance: [Double], run: Run) throws -> ULID {
-        let fs = FeatureSetVersion.v1
-        let artifact = try ModelArtifact(featureSet: fs.name, columns: fs.columns, scaler: scaler, payload: payload)
-        let encoded = try artifact.encoded()
+    /// A model of this run waiting for its artifact to be encoded and written.
+    private struct PendingVersion {
+        var id: ULID
+        var asset: AssetID
+        var payload: ModelPayload
+        var scaler: StandardScaler
+        var window: TrainingWindow
+        var hyperparameters: JSONValue
+        var metrics: ModelMetrics
+        var importance: [Double]
+    }
+
+    /// Names a model of this run (ids in registration order) and queues it for `commit`.
+    private func stage(_ pending: inout [PendingVersion], asset: AssetID, payload: ModelPayload, scaler: StandardScaler,
+                       window: TrainingWindow, hyperparameters: JSONValue, metrics: ModelMetrics, importance: [Double],
+                       run: Run) -> ULID {
         let id = ids.next()
-        let ranked = zip(fs.columns, importance).map { FeatureImportance(feature: $0, importance: $1) }
-            .sorted { $0.importance > $1.importance }
-        let version = ModelVersion(id: id, asset: asset, family: payload.family, featureSet: fs.name, stage: .candidate,
-                                   createdAt: clock.now(), window: window, hyperparameters: hyperparameters, metrics: metrics,
-                                   sha256: encoded.sha256, artifactFormat: ModelArtifact.currentFormat,
-                                   featureImportance: ranked, runID: run.id)
-        try registry.models.register(version, artifact: encoded.bytes)
+        pending.append(PendingVersion(id: id, asset: asset, payload: payload, scaler: scaler, window: window,
+                                      hyperparameters: hyperparameters, metrics: metrics, importance: importance))
         return id
+    }
+
+    /// Encodes every queued artifact (on all cores: a forest's is about a megabyte) and writes
+    /// the versions in one transaction, so a run's models appear together or not at all.
+    private func commit(_ pending: [PendingVersion], run: Run) throws {
+        let fs = FeatureSetVersion.v1
+        let encoded = Mutex([Result<ModelArtifact.Encoded, any Error>?](repeating: nil, count: pending.count))
+        DispatchQueue.concurrentPerform(iterations: pending.count) { i in
+            let p = pending[i]
+            let result = Result {
+                try ModelArtifact(featureSet: fs.name, columns: fs.columns, scaler: p.scaler, payload: p.payload).encoded()
+            }
+            encoded.withLock { $0[i] = result }
+        }
+        let now = clock.now()
+        let versions = try zip(pending, encoded.withLock { $0 }).map { p, result -> (version: ModelVersion, artifact: [UInt8]) in
+            guard let artifact = try result?.get() else { throw PipelineError.invalidInput("model \(p.id) was not encoded") }
+            let ranked = zip(fs.columns, p.importance).map { FeatureImportance(feature: $0, importance: $1) }
+                .sorted { $0.importance > $1.importance }
+            let version = ModelVersion(id: p.id, asset: p.asset, family: p.payload.family, featureSet: fs.name, stage: .candidate,
+                                       createdAt: now, window: p.window, hyperparameters: p.hyperparameters, metrics: p.metrics,
+                                       sha256: artifact.sha256, artifactFormat: ModelArtifact.currentFormat,
+                                       featureImportance: ranked, runID: run.id)
+            return (version, artifact.bytes)
+        }
+        try registry.models.registerAll(versions)
     }
 }
 
