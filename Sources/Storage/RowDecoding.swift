@@ -69,21 +69,3 @@ enum DoubleBlob {
         }
     }
 }
-
-/// JSON text columns for metadata written rarely (model versions, drift reports, run results).
-enum JSONText {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(value)
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
-        } catch {
-            throw StoreError.corrupt("stored JSON is not a \(T.self): \(error)")
-        }
-    }
-}
