@@ -5,8 +5,8 @@ import Glibc
 import Testing
 import HTTPServer
 
-/// Bodies kept in an in-memory file and sent with sendfile(2), as the page cache serves them,
-/// over the real server.
+/// Large bodies over the real server: kept in an in-memory file and sent with sendfile(2), as
+/// the page cache serves them, or sent from the heap with one sendmsg after their head.
 @Suite struct FileBodyTests {
     /// 1 MiB of a repeating pattern: more than a loopback socket takes at once, so the send
     /// is split across several writable events.
@@ -17,6 +17,9 @@ import HTTPServer
         let file = try #require(FileBackedBody(large))
         router.get("/file", options: RouteOptions(execution: .inline)) { _ in
             HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"], body: .file(file))
+        }
+        router.get("/bytes", options: RouteOptions(execution: .inline)) { _ in
+            HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"], body: .bytes(large))
         }
         return router
     }
@@ -43,6 +46,19 @@ import HTTPServer
             #expect(responses.map(\.status) == [200, 200, 200, 200])
             #expect(responses[0].body == Self.large && responses[2].body == Self.large)
             #expect(responses[1].text == "hello" && responses[3].text == "hello")
+        }
+    }
+
+    @Test func aLargeInMemoryBodyArrivesWholeAndPipelinedResponsesFollowIt() throws {
+        try TestServer.with(try Self.router()) { server in
+            let client = try RawHTTPClient(port: server.port)
+            client.send("GET /bytes HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /bytes HTTP/1.1\r\nHost: x\r\n\r\n")
+            let responses = try (0..<3).map { _ in try client.readResponse(timeout: 10) }
+            #expect(responses.map(\.status) == [200, 200, 200])
+            #expect(responses[0].header("Content-Length") == "\(Self.large.count)")
+            #expect(responses[0].body == Self.large && responses[2].body == Self.large)
+            #expect(responses[1].text == "hello")
         }
     }
 

@@ -59,10 +59,11 @@ public struct ModelTrainer: Sendable {
         let yTrain = Array(y[split.train]), yHold = Array(y[split.holdout])
 
         var candidates: [Candidate] = []
-        func add(_ family: ModelFamily, _ hp: JSONValue, _ fit: () throws -> ModelPayload) throws {
+        /// `seconds`: the fit's own time when it ran elsewhere (else the time `fit` takes here).
+        func add(_ family: ModelFamily, _ hp: JSONValue, seconds fitted: Double? = nil, _ fit: () throws -> ModelPayload) throws {
             let t0 = Date()
             let payload = try fit()
-            let seconds = Date().timeIntervalSince(t0)
+            let seconds = fitted ?? Date().timeIntervalSince(t0)
             guard let predictor = payload.predictor else { return }
             let predicted = predictor.predict(xHold)
             candidates.append(Candidate(family: family, payload: payload, hyperparameters: hp,
@@ -79,16 +80,19 @@ public struct ModelTrainer: Sendable {
         // further cores from the start). No core idles while another still has work, and no
         // fit's threads compete with another's. Results do not depend on it: each fit is
         // seeded and the forest collects its trees in order.
+        let lanesStart = Date()
         let forestGrowth = ConcurrentResult<RandomForest.Growth> {
             try RandomForest.Growth(x: xTrain, y: yTrain, hyperparameters: rf, seed: seed &+ 1, binning: binning)
         }
         let volatility = split.train.map { x[$0, volatilityColumn] }
-        let secondLane = ConcurrentResult<(XGBoostRegressor, RegimeModel)> {
+        let secondLane = ConcurrentResult<(XGBoostRegressor, Double, RegimeModel)> {
             defer { (try? forestGrowth.value())?.help() }
+            let t0 = Date()
             let sketch = try XGBoostRegressor.fit(x: xTrain, y: yTrain, hyperparameters: xgb, seed: seed &+ 3,
                                                   binning: binning, threads: threads)
+            let sketchSeconds = Date().timeIntervalSince(t0)
             let regimes = try RegimeModel(fitting: xTrain, returns: yTrain, volatility: volatility, seed: seed &+ 5)
-            return (sketch, regimes)
+            return (sketch, sketchSeconds, regimes)
         }
         for _ in 2..<max(2, cores) {
             _ = ConcurrentResult<Void> { (try? forestGrowth.value())?.help() }
@@ -104,17 +108,21 @@ public struct ModelTrainer: Sendable {
         let dirTrain = split.train.map { Double(direction[$0]) }
         let classifier = try DirectionClassifier.fit(x: xTrain, y: dirTrain, hyperparameters: classifierHyperparameters,
                                                      seed: seed &+ 4, binning: binning, threads: threads)
-        let forest = try forestGrowth.value()
-        forest.help()
-        let (sketch, regimes) = try secondLane.value()
+        let growth = try forestGrowth.value()
+        growth.help()
+        let forest = growth.forest()
+        // The forest's time is its wall span, its trees sharing the cores with the other fits.
+        let forestSeconds = Date().timeIntervalSince(lanesStart)
+        let (sketch, sketchSeconds, regimes) = try secondLane.value()
         try add(.xgboost, .object([("trees", .number(Double(xgb.treeCount))), ("max_depth", .number(Double(xgb.maxDepth))),
                                    ("learning_rate", .number(xgb.learningRate)), ("lambda", .number(xgb.lambda)),
-                                   ("min_child_weight", .number(xgb.minChildWeight))])) {
+                                   ("min_child_weight", .number(xgb.minChildWeight))]), seconds: sketchSeconds) {
             .xgboost(sketch)
         }
         try add(.randomForest, .object([("trees", .number(Double(rf.treeCount))), ("max_depth", .number(Double(rf.maxDepth))),
-                                        ("max_features", .number(rf.maxFeatures)), ("bootstrap", .bool(rf.bootstrap))])) {
-            .randomForest(forest.forest())
+                                        ("max_features", .number(rf.maxFeatures)), ("bootstrap", .bool(rf.bootstrap))]),
+                seconds: forestSeconds) {
+            .randomForest(forest)
         }
         let probabilities = classifier.predict(xHold)
         let classifierMetrics = ClassificationMetrics(probabilities: probabilities, labels: split.holdout.map { direction[$0] })

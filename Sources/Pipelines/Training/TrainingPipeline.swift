@@ -85,10 +85,10 @@ public struct TrainingPipeline: Pipeline {
                                             ("learning_rate", .number(trainer.classifier.learningRate)),
                                             ("holdout_accuracy", .number(outcome.classifierMetrics.accuracy)),
                                             ("holdout_roc_auc", outcome.classifierMetrics.rocAUC.map { .number($0) } ?? .null)]),
-                                        metrics: persistenceOnly(outcome), importance: outcome.classifier.featureImportance, run: run)
+                                        metrics: persistenceOnly(outcome), importance: outcome.classifier.featureImportance)
         let regimesID = stage(&pending, asset: asset, payload: .regimes(outcome.regimes), scaler: outcome.scaler, window: trainWindow,
                                      hyperparameters: .object([("components", .number(5)), ("clusters", .number(4))]),
-                                     metrics: persistenceOnly(outcome), importance: [], run: run)
+                                     metrics: persistenceOnly(outcome), importance: [])
         let bundle: JSONValue = .object([("direction_classifier", .string(classifierID.string)), ("regimes", .string(regimesID.string))])
 
         var familyReports: [JSONValue] = []
@@ -98,7 +98,7 @@ public struct TrainingPipeline: Pipeline {
             var hp = c.hyperparameters
             if case .object(var fields) = hp { fields.append(("bundle", bundle)); hp = .object(fields) }
             let id = stage(&pending, asset: asset, payload: c.payload, scaler: outcome.scaler, window: trainWindow,
-                                  hyperparameters: hp, metrics: c.metrics, importance: c.importance, run: run)
+                                  hyperparameters: hp, metrics: c.metrics, importance: c.importance)
             if c.family == winnerFamily { winnerID = id }
             familyReports.append(.object([
                 ("family", .string(c.family.rawValue)), ("model_id", .string(id.string)),
@@ -166,8 +166,7 @@ public struct TrainingPipeline: Pipeline {
 
     /// Names a model of this run (ids in registration order) and queues it for `commit`.
     private func stage(_ pending: inout [PendingVersion], asset: AssetID, payload: ModelPayload, scaler: StandardScaler,
-                       window: TrainingWindow, hyperparameters: JSONValue, metrics: ModelMetrics, importance: [Double],
-                       run: Run) -> ULID {
+                       window: TrainingWindow, hyperparameters: JSONValue, metrics: ModelMetrics, importance: [Double]) -> ULID {
         let id = ids.next()
         pending.append(PendingVersion(id: id, asset: asset, payload: payload, scaler: scaler, window: window,
                                       hyperparameters: hyperparameters, metrics: metrics, importance: importance))
